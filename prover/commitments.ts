@@ -1,0 +1,68 @@
+/**
+ * Commitments and packed public values, computed exactly as the circuits (and, for the on-chain
+ * ones, the contracts) compute them. Every hash starts with a domain tag (circuits/spec.json).
+ */
+import { chainHash, poseidon } from "./poseidon.ts";
+import { TAGS, STATEMENT_FIELDS, bits, spec } from "./spec.ts";
+import type { EncodedPortfolio, PriceRound, RiskFactors } from "./model.ts";
+
+const AMOUNT_SHIFT = BigInt(spec.bounds.amountBits);
+
+/** One field element per asset: collateral + debt * 2^96 (injective because both are < 2^96). */
+export function packAsset(collateral: bigint, debt: bigint): bigint {
+  return collateral + (debt << AMOUNT_SHIFT);
+}
+/** One field element per position: |size| + isShort * 2^96 + entryPrice * 2^97. */
+export function packPosition(size: bigint, entryPrice: bigint): bigint {
+  const short = size < 0n ? 1n : 0n;
+  const mag = size < 0n ? -size : size;
+  return mag + (short << AMOUNT_SHIFT) + (entryPrice << (AMOUNT_SHIFT + 1n));
+}
+
+export function portfolioElements(p: EncodedPortfolio): bigint[] {
+  return [
+    p.salt,
+    ...p.collateral.map((c, i) => packAsset(c, p.debt[i]!)),
+    ...p.positions.map((q) => packPosition(q.size, q.entryPrice)),
+  ];
+}
+export const portfolioCommitment = (p: EncodedPortfolio): bigint => chainHash(TAGS.portfolio, portfolioElements(p));
+
+export const priceElements = (r: PriceRound): bigint[] => [r.roundId, r.timestamp, ...r.prices, ...r.marks];
+export const priceCommitment = (r: PriceRound): bigint => chainHash(TAGS.prices, priceElements(r));
+
+export const riskElements = (f: RiskFactors): bigint[] => [
+  ...f.collateralFactor, ...f.debtFactor, ...f.profitFactor, ...f.lossFactor, ...f.marginFactor,
+];
+export const riskCommitment = (f: RiskFactors): bigint => chainHash(TAGS.risk, riskElements(f));
+
+export const contextHash = (priceCommit: bigint, riskCommit: bigint): bigint =>
+  poseidon([TAGS.context, priceCommit, riskCommit]);
+
+export interface Domain { chainId: bigint; gate: bigint }
+export interface AttesterKey { Ax: bigint; Ay: bigint }
+
+export const attesterBinding = (key: AttesterKey, d: Domain): bigint =>
+  poseidon([TAGS.attester, key.Ax, key.Ay, d.chainId, d.gate]);
+
+/** The message the attester signs (EdDSA-Poseidon): account, domain, time and the portfolio commitment. */
+export const attestationMessage = (account: bigint, d: Domain, attestedAt: bigint, portfolioCommit: bigint): bigint =>
+  poseidon([TAGS.attestation, account, d.chainId, d.gate, attestedAt, portfolioCommit]);
+
+export interface Statement { account: bigint; nonce: bigint; attestedAt: bigint; ratioBps: bigint; claim: bigint }
+
+/** Packs the statement public signal; each field must fit its width (checked here, in the circuit and on chain). */
+export function packStatement(s: Statement): bigint {
+  let out = 0n;
+  for (const f of STATEMENT_FIELDS) {
+    const v = s[f.name as keyof Statement];
+    if (v < 0n || v >= bits(f.bits)) throw new RangeError(`statement field ${f.name}=${v} does not fit ${f.bits} bits`);
+    out |= v << BigInt(f.offset);
+  }
+  return out;
+}
+export function unpackStatement(packed: bigint): Statement {
+  const out: Record<string, bigint> = {};
+  for (const f of STATEMENT_FIELDS) out[f.name] = (packed >> BigInt(f.offset)) & (bits(f.bits) - 1n);
+  return out as unknown as Statement;
+}
