@@ -1,0 +1,205 @@
+/**
+ * A venue's description (venue file) and its oracle operator's price files: the asset universe in slot
+ * order, governance's risk parameters and required ratios, and prices by symbol, converted exactly to
+ * the integer model (prover/model.ts) for a circuit instance, whose unused slots hold zero.
+ */
+import { z } from "zod";
+import { addIssue, loadDocument, validate, InputError, type LoadedDocument } from "./files.ts";
+import { parseDecimal, DecimalError } from "./decimal.ts";
+import { riskFactors, PRICE_LIMIT, type AssetRisk, type MarketRisk, type PriceRound, type RiskFactors } from "./model.ts";
+import { instance as instanceSpec, manifest, type InstanceSpec } from "./artifacts.ts";
+import { spec, PRICE_DECIMALS, MAX_DECIMALS } from "./spec.ts";
+
+const B = spec.bounds;
+
+/** Schema atoms shared by every file format (every scalar arrives as the text the user wrote). */
+export const symbolSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$/, {
+  error: "a symbol is 1 to 32 letters, digits, '.', '_' or '-', starting with a letter or digit",
+});
+
+export function integerText(min: number, max: number, unit = ""): z.ZodPipe<z.ZodString, z.ZodTransform<number, string>> {
+  return z.string().transform((s, ctx) => {
+    const t = s.trim();
+    if (!/^[0-9]+$/.test(t) || Number(t) < min || Number(t) > max) {
+      addIssue(ctx, `'${s}' is not an integer in [${min}, ${max}]${unit}`, `write a whole number from ${min} to ${max}`);
+      return z.NEVER;
+    }
+    return Number(t);
+  });
+}
+
+/** Big integers written as decimal digits (or 0x hex), such as round ids and field elements. */
+export const bigintText = z.string().transform((s, ctx) => {
+  const t = s.trim();
+  if (!/^(?:[0-9]+|0x[0-9a-fA-F]+)$/.test(t)) {
+    addIssue(ctx, `'${s}' is not a non-negative integer`, "write decimal digits or 0x-prefixed hex");
+    return z.NEVER;
+  }
+  return BigInt(t);
+});
+
+const decimalsSchema = integerText(0, MAX_DECIMALS);
+
+export interface UniverseAsset { symbol: string; decimals: number }
+export interface UniverseMarket { symbol: string; decimals: number }
+/** The venue's assets and perpetual markets in slot order: what a portfolio's slots mean. */
+export interface Universe { assets: UniverseAsset[]; markets: UniverseMarket[] }
+
+export const universeAssetSchema = z.strictObject({ symbol: symbolSchema, decimals: decimalsSchema });
+
+function uniqueSymbols(list: ReadonlyArray<{ symbol: string }>, ctx: z.core.$RefinementCtx, field: string): void {
+  const seen = new Map<string, number>();
+  list.forEach((x, i) => {
+    const key = x.symbol.toUpperCase();
+    const prev = seen.get(key);
+    if (prev !== undefined) {
+      ctx.addIssue({ code: "custom", path: [field, i, "symbol"], message: `symbol '${x.symbol}' is listed twice (entries ${prev} and ${i})`, params: { fix: "list each asset or market once" } });
+    }
+    seen.set(key, i);
+  });
+}
+
+/** Refuses a symbol used twice, across assets and markets alike (case-insensitively). */
+export function checkUniverseSymbols(u: { assets: ReadonlyArray<{ symbol: string }>; markets: ReadonlyArray<{ symbol: string }> }, ctx: z.core.$RefinementCtx): void {
+  uniqueSymbols(u.assets, ctx, "assets");
+  uniqueSymbols(u.markets, ctx, "markets");
+  const assetSymbols = new Set(u.assets.map((a) => a.symbol.toUpperCase()));
+  u.markets.forEach((m, j) => {
+    if (assetSymbols.has(m.symbol.toUpperCase())) {
+      ctx.addIssue({ code: "custom", path: ["markets", j, "symbol"], message: `symbol '${m.symbol}' names both an asset and a market`, params: { fix: "give the perpetual market its own symbol, e.g. ETH-PERP" } });
+    }
+  });
+}
+
+const instanceName = z.string().refine((n) => manifest.instances.some((i) => i.name === n), {
+  error: (iss) => ({ message: `unknown circuit instance '${String(iss.input)}'`, params: { fix: `use one of ${manifest.instances.map((i) => i.name).join(", ")}` } }),
+});
+
+const venueSchema = z
+  .strictObject({
+    version: z.literal("1").optional(),
+    name: z.string().min(1),
+    instance: instanceName,
+    assets: z.array(z.strictObject({
+      symbol: symbolSchema,
+      decimals: decimalsSchema,
+      collateralWeightBps: integerText(0, B.maxCollateralWeightBps, " bps"),
+      liabilityWeightBps: integerText(0, B.maxLiabilityWeightBps, " bps"),
+    })).min(1),
+    markets: z.array(z.strictObject({
+      symbol: symbolSchema,
+      decimals: decimalsSchema,
+      profitWeightBps: integerText(0, B.maxCollateralWeightBps, " bps"),
+      lossWeightBps: integerText(0, B.maxLiabilityWeightBps, " bps"),
+      maintenanceMarginBps: integerText(0, B.maxMarginRateBps, " bps"),
+    })).default([]),
+    ratios: z.strictObject({
+      initialBps: integerText(1, 2 ** B.ratioBits - 1, " bps"),
+      maintenanceBps: integerText(1, 2 ** B.ratioBits - 1, " bps"),
+    }),
+  })
+  .superRefine((v, ctx) => {
+    checkUniverseSymbols(v, ctx);
+    const inst = manifest.instances.find((i) => i.name === v.instance)!;
+    if (v.assets.length > inst.assets) {
+      ctx.addIssue({ code: "custom", path: ["assets"], message: `${v.assets.length} assets do not fit ${inst.name} (${inst.assets} slots)`, params: { fix: "choose a larger circuit instance" } });
+    }
+    if (v.markets.length > inst.positions) {
+      ctx.addIssue({ code: "custom", path: ["markets"], message: `${v.markets.length} markets do not fit ${inst.name} (${inst.positions} slots)`, params: { fix: "choose a larger circuit instance" } });
+    }
+    if (v.ratios.maintenanceBps > v.ratios.initialBps) {
+      ctx.addIssue({ code: "custom", path: ["ratios", "maintenanceBps"], message: "the maintenance ratio is above the initial ratio", params: { fix: "set maintenanceBps at or below initialBps" } });
+    }
+  });
+
+export interface Venue {
+  file: string;
+  name: string;
+  instance: InstanceSpec;
+  assets: Array<UniverseAsset & Omit<AssetRisk, "decimals">>;
+  markets: Array<UniverseMarket & Omit<MarketRisk, "decimals">>;
+  ratios: { initialBps: bigint; maintenanceBps: bigint };
+}
+
+/** Parses an already-loaded venue document. */
+export function venueFromDocument(doc: LoadedDocument): Venue {
+  const v = validate(venueSchema, doc);
+  return {
+    file: doc.file,
+    name: v.name,
+    instance: instanceSpec(v.instance),
+    assets: v.assets,
+    markets: v.markets,
+    ratios: { initialBps: BigInt(v.ratios.initialBps), maintenanceBps: BigInt(v.ratios.maintenanceBps) },
+  };
+}
+
+export const loadVenue = (file: string): Venue => venueFromDocument(loadDocument(file, "venue file"));
+
+export const universeOf = (v: Venue): Universe => ({
+  assets: v.assets.map((a) => ({ symbol: a.symbol, decimals: a.decimals })),
+  markets: v.markets.map((m) => ({ symbol: m.symbol, decimals: m.decimals })),
+});
+
+/** Pads a per-slot vector with zeros to the instance's size. */
+export function pad<T>(xs: readonly T[], size: number, zero: T): T[] {
+  if (xs.length > size) throw new RangeError(`${xs.length} entries do not fit ${size} slots`);
+  return [...xs, ...Array.from({ length: size - xs.length }, () => zero)];
+}
+
+/**
+ * The committed risk factors for the venue's instance: unused slots have weight zero (decimals 18,
+ * so scale 1 and factor 0), exactly as the registry stores them.
+ */
+export function venueRiskFactors(v: Venue): RiskFactors {
+  const unusedAsset: AssetRisk = { decimals: MAX_DECIMALS, collateralWeightBps: 0, liabilityWeightBps: 0 };
+  const unusedMarket: MarketRisk = { decimals: MAX_DECIMALS, profitWeightBps: 0, lossWeightBps: 0, maintenanceMarginBps: 0 };
+  return riskFactors(pad<AssetRisk>(v.assets, v.instance.assets, unusedAsset), pad<MarketRisk>(v.markets, v.instance.positions, unusedMarket));
+}
+
+/** Prices for one round, by symbol, before the oracle publishes them (the operator's input file). */
+export interface PriceQuote { prices: bigint[]; marks: bigint[] }
+
+const priceMap = z.record(symbolSchema, z.string());
+const pricesSchema = z.strictObject({ version: z.literal("1").optional(), prices: priceMap, marks: priceMap.default({}) });
+
+/** Parses a USD price with the oracle's decimals, refusing zero and values beyond the circuit's bound. */
+export function parsePrice(text: string, what: string, where: string): bigint {
+  let v: bigint;
+  try {
+    v = parseDecimal(text, PRICE_DECIMALS);
+  } catch (err) {
+    if (err instanceof DecimalError) throw new InputError(`${what}: ${err.problem}`, where, err.fix);
+    throw err;
+  }
+  if (v === 0n) throw new InputError(`${what} is zero`, where, "give the asset's USD price; an asset without a price cannot be valued");
+  if (v >= PRICE_LIMIT) {
+    throw new InputError(`${what} ${text} is above the circuit's price bound`, where, `prices must be below 2^${B.priceBits} / 10^${PRICE_DECIMALS} USD`);
+  }
+  return v;
+}
+
+function quoteFrom(doc: LoadedDocument, v: Venue): PriceQuote {
+  const p = validate(pricesSchema, doc);
+  const side = (field: "prices" | "marks", universe: ReadonlyArray<{ symbol: string }>, size: number): bigint[] => {
+    const given = p[field];
+    for (const sym of Object.keys(given)) {
+      if (!universe.some((u) => u.symbol === sym)) {
+        throw new InputError(`'${sym}' is not a ${field === "prices" ? "venue asset" : "perpetual market"} of ${v.name}`, doc.where([field, sym]),
+          `use one of ${universe.map((u) => u.symbol).join(", ") || "(none)"}`);
+      }
+    }
+    const out = universe.map((u) => {
+      const text = given[u.symbol];
+      if (text === undefined) throw new InputError(`no ${field === "prices" ? "price" : "mark price"} for ${u.symbol}`, doc.where([field]), `add '${u.symbol}: <USD price>' under ${field}`);
+      return parsePrice(text, `${field === "prices" ? "price" : "mark price"} of ${u.symbol}`, doc.where([field, u.symbol]));
+    });
+    return pad(out, size, 0n);
+  };
+  return { prices: side("prices", v.assets, v.instance.assets), marks: side("marks", v.markets, v.instance.positions) };
+}
+
+/** Loads an operator's prices file against the venue's universe. */
+export const loadPrices = (file: string, v: Venue): PriceQuote => quoteFrom(loadDocument(file, "prices file"), v);
+
+export const roundOf = (q: PriceQuote, roundId: bigint, timestamp: bigint): PriceRound => ({ roundId, timestamp, prices: q.prices, marks: q.marks });
