@@ -1,0 +1,164 @@
+/**
+ * Circuit inputs for tests that the prover's own builder refuses to make: inputs for claims that do not
+ * hold, and inputs with arbitrary field values (out-of-range balances, field-negative numbers) in which
+ * every commitment, the statement and the attester's signature are recomputed to agree with those
+ * values. The latter is the strongest attacker a circuit faces, one whose attester signs anything, so
+ * that the only thing left to refuse a bad value is the constraint that checks it.
+ */
+import { existsSync } from "node:fs";
+import { artifacts } from "../../prover/artifacts.ts";
+import { attest } from "../../prover/attestation.ts";
+import { attesterBinding, contextHash, packStatement, type Domain } from "../../prover/commitments.ts";
+import type { PriceRound, RiskFactors } from "../../prover/model.ts";
+import { chainHash } from "../../prover/poseidon.ts";
+import { FIELD, STATEMENT_FIELDS, TAGS, spec } from "../../prover/spec.ts";
+import { buildInput, ClaimDoesNotHold, type CircuitInput, type ProofRequest } from "../../prover/witness.ts";
+import { ConstraintChecker } from "../../verifier/constraints.ts";
+import { ATTESTER_SECRET } from "./fixtures.ts";
+
+const checkers = new Map<string, Promise<ConstraintChecker>>();
+
+/** One loaded checker per compiled instance, shared by every suite of a mocha run. */
+export function checkerFor(name: string): Promise<ConstraintChecker> {
+  const a = artifacts(name);
+  if (!existsSync(a.wasm) || !existsSync(a.r1cs) || !existsSync(a.sym)) {
+    throw new Error(`${name} is not compiled: run \`npx tsx scripts/compile-circuits.ts ${name}\``);
+  }
+  let c = checkers.get(name);
+  if (!c) {
+    c = ConstraintChecker.forInstance(name);
+    checkers.set(name, c);
+  }
+  return c;
+}
+
+/** The circuit input for a request whether or not its claim holds (the builder refuses false claims). */
+export function inputFor(req: ProofRequest): CircuitInput {
+  try {
+    return buildInput(req).input;
+  } catch (err) {
+    if (!(err instanceof ClaimDoesNotHold)) throw err;
+    // Exactly one of the two claims holds: build the other and restate the claim.
+    const { input } = buildInput({ ...req, claim: req.claim === 1n ? 0n : 1n });
+    const a = req.attestation;
+    const statement = packStatement({ account: a.account, nonce: req.nonce, attestedAt: a.attestedAt, ratioBps: req.ratioBps, claim: req.claim });
+    return { ...input, claim: req.claim.toString(), statement: statement.toString() };
+  }
+}
+
+/** Every private value of the circuit as a plain integer, unchecked: any of them may be out of range. */
+export interface RawCase {
+  collateral: bigint[];
+  debt: bigint[];
+  positionSize: bigint[];
+  positionShort: bigint[];
+  positionEntry: bigint[];
+  salt: bigint;
+  round: PriceRound;
+  risk: RiskFactors;
+  account: bigint;
+  nonce: bigint;
+  attestedAt: bigint;
+  ratioBps: bigint;
+  claim: bigint;
+  publicLiability: bigint;
+  domain: Domain;
+}
+
+export function rawCase(req: ProofRequest): RawCase {
+  const p = req.portfolio;
+  return {
+    collateral: [...p.collateral],
+    debt: [...p.debt],
+    positionSize: p.positions.map((q) => (q.size < 0n ? -q.size : q.size)),
+    positionShort: p.positions.map((q) => (q.size < 0n ? 1n : 0n)),
+    positionEntry: p.positions.map((q) => q.entryPrice),
+    salt: p.salt,
+    round: req.round,
+    risk: req.risk,
+    account: req.attestation.account,
+    nonce: req.nonce,
+    attestedAt: req.attestation.attestedAt,
+    ratioBps: req.ratioBps,
+    claim: req.claim,
+    publicLiability: req.publicLiability,
+    domain: req.attestation.domain,
+  };
+}
+
+export const mod = (x: bigint): bigint => ((x % FIELD) + FIELD) % FIELD;
+
+const AMOUNT_SHIFT = BigInt(spec.bounds.amountBits);
+
+/** The portfolio's elements as the circuit computes them: in the field, without range checks. */
+export function rawPortfolioElements(c: RawCase): bigint[] {
+  return [
+    c.salt,
+    ...c.collateral.map((x, i) => x + (c.debt[i]! << AMOUNT_SHIFT)),
+    ...c.positionSize.map((s, j) => s + (c.positionShort[j]! << AMOUNT_SHIFT) + (c.positionEntry[j]! << (AMOUNT_SHIFT + 1n))),
+  ].map(mod);
+}
+
+/** The statement as the circuit computes it from its fields: a field sum, without range checks. */
+export function rawStatement(c: RawCase): bigint {
+  const fields: Record<string, bigint> = { account: c.account, nonce: c.nonce, attestedAt: c.attestedAt, ratioBps: c.ratioBps, claim: c.claim };
+  return mod(STATEMENT_FIELDS.reduce((s, f) => s + (fields[f.name]! << BigInt(f.offset)), 0n));
+}
+
+export interface RawSigning {
+  /** the attester's secret (default: the registered fixture attester) */
+  secret?: Uint8Array;
+  /** what the attester signs, when it differs from the case */
+  signed?: Partial<{ account: bigint; domain: Domain; attestedAt: bigint; portfolioCommitment: bigint }>;
+}
+
+/**
+ * The full circuit input for a raw case: public signals, commitments and the signature recomputed in
+ * the field from the raw values, so they agree with them whatever their range.
+ */
+export function rawInput(c: RawCase, signing: RawSigning = {}): CircuitInput {
+  const elements = rawPortfolioElements(c);
+  const portfolio = chainHash(TAGS.portfolio, elements);
+  const domain = { chainId: mod(c.domain.chainId), gate: mod(c.domain.gate) };
+  const s = signing.signed ?? {};
+  const attestation = attest(signing.secret ?? ATTESTER_SECRET, mod(s.account ?? c.account), s.domain ?? domain,
+    mod(s.attestedAt ?? c.attestedAt), s.portfolioCommitment ?? portfolio);
+  const r = c.round;
+  const f = c.risk;
+  const prices = chainHash(TAGS.prices, [r.roundId, r.timestamp, ...r.prices, ...r.marks].map(mod));
+  const risk = chainHash(TAGS.risk, [...f.collateralFactor, ...f.debtFactor, ...f.profitFactor, ...f.lossFactor, ...f.marginFactor].map(mod));
+  const str = (x: bigint): string => mod(x).toString();
+  return {
+    context: str(contextHash(prices, risk)),
+    attesterBinding: str(attesterBinding(attestation.attester, domain)),
+    statement: str(rawStatement(c)),
+    publicLiability: str(c.publicLiability),
+    collateral: c.collateral.map(str),
+    debt: c.debt.map(str),
+    positionSize: c.positionSize.map(str),
+    positionShort: c.positionShort.map(str),
+    positionEntry: c.positionEntry.map(str),
+    salt: str(c.salt),
+    roundId: str(r.roundId),
+    roundTime: str(r.timestamp),
+    prices: r.prices.map(str),
+    marks: r.marks.map(str),
+    collateralFactor: f.collateralFactor.map(str),
+    debtFactor: f.debtFactor.map(str),
+    profitFactor: f.profitFactor.map(str),
+    lossFactor: f.lossFactor.map(str),
+    marginFactor: f.marginFactor.map(str),
+    account: str(c.account),
+    nonce: str(c.nonce),
+    attestedAt: str(c.attestedAt),
+    ratioBps: str(c.ratioBps),
+    claim: str(c.claim),
+    attesterAx: str(attestation.attester.Ax),
+    attesterAy: str(attestation.attester.Ay),
+    chainId: str(c.domain.chainId),
+    gate: str(c.domain.gate),
+    sigR8x: str(attestation.signature.R8x),
+    sigR8y: str(attestation.signature.R8y),
+    sigS: str(attestation.signature.S),
+  };
+}
