@@ -1,14 +1,13 @@
 /**
- * A venue's description (venue file) and its oracle operator's price files: the asset universe in slot
- * order, governance's risk parameters and required ratios, and prices by symbol, converted exactly to
- * the integer model (prover/model.ts) for a circuit instance, whose unused slots hold zero.
+ * A venue's description (the venue file, docs/files.md): the asset universe in slot order, governance's
+ * risk parameters and the required ratios, converted to the committed risk factors of a circuit
+ * instance, whose unused slots have zero weight.
  */
 import { z } from "zod";
 import { addIssue, loadDocument, validate, InputError, type LoadedDocument } from "./files.ts";
-import { parseDecimal, DecimalError } from "./decimal.ts";
-import { riskFactors, PRICE_LIMIT, type AssetRisk, type MarketRisk, type PriceRound, type RiskFactors } from "./model.ts";
+import { riskFactors, type AssetRisk, type MarketRisk, type RiskFactors } from "./model.ts";
 import { instance as instanceSpec, manifest, type InstanceSpec } from "./artifacts.ts";
-import { spec, PRICE_DECIMALS, MAX_DECIMALS } from "./spec.ts";
+import { spec, MAX_DECIMALS } from "./spec.ts";
 
 const B = spec.bounds;
 
@@ -94,8 +93,8 @@ const venueSchema = z
       maintenanceMarginBps: integerText(0, B.maxMarginRateBps, " bps"),
     })).default([]),
     ratios: z.strictObject({
-      initialBps: integerText(1, 2 ** B.ratioBits - 1, " bps"),
-      maintenanceBps: integerText(1, 2 ** B.ratioBits - 1, " bps"),
+      initialBps: integerText(B.bpsDenominator, 2 ** B.ratioBits - 1, " bps"),
+      maintenanceBps: integerText(B.bpsDenominator, 2 ** B.ratioBits - 1, " bps"),
     }),
   })
   .superRefine((v, ctx) => {
@@ -156,50 +155,3 @@ export function venueRiskFactors(v: Venue): RiskFactors {
   const unusedMarket: MarketRisk = { decimals: MAX_DECIMALS, profitWeightBps: 0, lossWeightBps: 0, maintenanceMarginBps: 0 };
   return riskFactors(pad<AssetRisk>(v.assets, v.instance.assets, unusedAsset), pad<MarketRisk>(v.markets, v.instance.positions, unusedMarket));
 }
-
-/** Prices for one round, by symbol, before the oracle publishes them (the operator's input file). */
-export interface PriceQuote { prices: bigint[]; marks: bigint[] }
-
-const priceMap = z.record(symbolSchema, z.string());
-const pricesSchema = z.strictObject({ version: z.literal("1").optional(), prices: priceMap, marks: priceMap.default({}) });
-
-/** Parses a USD price with the oracle's decimals, refusing zero and values beyond the circuit's bound. */
-export function parsePrice(text: string, what: string, where: string): bigint {
-  let v: bigint;
-  try {
-    v = parseDecimal(text, PRICE_DECIMALS);
-  } catch (err) {
-    if (err instanceof DecimalError) throw new InputError(`${what}: ${err.problem}`, where, err.fix);
-    throw err;
-  }
-  if (v === 0n) throw new InputError(`${what} is zero`, where, "give the asset's USD price; an asset without a price cannot be valued");
-  if (v >= PRICE_LIMIT) {
-    throw new InputError(`${what} ${text} is above the circuit's price bound`, where, `prices must be below 2^${B.priceBits} / 10^${PRICE_DECIMALS} USD`);
-  }
-  return v;
-}
-
-function quoteFrom(doc: LoadedDocument, v: Venue): PriceQuote {
-  const p = validate(pricesSchema, doc);
-  const side = (field: "prices" | "marks", universe: ReadonlyArray<{ symbol: string }>, size: number): bigint[] => {
-    const given = p[field];
-    for (const sym of Object.keys(given)) {
-      if (!universe.some((u) => u.symbol === sym)) {
-        throw new InputError(`'${sym}' is not a ${field === "prices" ? "venue asset" : "perpetual market"} of ${v.name}`, doc.where([field, sym]),
-          `use one of ${universe.map((u) => u.symbol).join(", ") || "(none)"}`);
-      }
-    }
-    const out = universe.map((u) => {
-      const text = given[u.symbol];
-      if (text === undefined) throw new InputError(`no ${field === "prices" ? "price" : "mark price"} for ${u.symbol}`, doc.where([field]), `add '${u.symbol}: <USD price>' under ${field}`);
-      return parsePrice(text, `${field === "prices" ? "price" : "mark price"} of ${u.symbol}`, doc.where([field, u.symbol]));
-    });
-    return pad(out, size, 0n);
-  };
-  return { prices: side("prices", v.assets, v.instance.assets), marks: side("marks", v.markets, v.instance.positions) };
-}
-
-/** Loads an operator's prices file against the venue's universe. */
-export const loadPrices = (file: string, v: Venue): PriceQuote => quoteFrom(loadDocument(file, "prices file"), v);
-
-export const roundOf = (q: PriceQuote, roundId: bigint, timestamp: bigint): PriceRound => ({ roundId, timestamp, prices: q.prices, marks: q.marks });
