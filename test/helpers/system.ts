@@ -1,0 +1,131 @@
+/**
+ * The whole system on a fresh Hardhat chain, and real Groth16 proofs of the small instance Solvency_4x2
+ * for statements about it. Round and risk values are read back from what the contracts published, and
+ * the domain is the deployed gate's, so a proof made here is exactly what a prover would submit.
+ */
+import { network } from "hardhat";
+import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
+import { Prover, releaseProvingResources, type ProofResult } from "../../prover/prove.ts";
+import { attest, attesterPublicKey } from "../../prover/attestation.ts";
+import { portfolioCommitment, type Domain } from "../../prover/commitments.ts";
+import type { EncodedPortfolio } from "../../prover/model.ts";
+import type { PublicSignals } from "../../prover/witness.ts";
+import { deploySystem, publishRound, readRiskFactors, readRound, registerAttester, type PublishedRound, type System, type SystemConfig } from "../../verifier/contracts.ts";
+import { proofCalldata, type SolidityProof } from "../../verifier/calldata.ts";
+import { ATTESTER_SECRET, portfolio as richPortfolio, ready, round as fixtureRound, universe } from "./fixtures.ts";
+
+export const INSTANCE = "Solvency_4x2";
+export const N = 4;
+export const M = 2;
+export const INITIAL_RATIO_BPS = 15000n;
+export const MAINTENANCE_RATIO_BPS = 11000n;
+/** One credit token (18 decimals) of debt in value units: 10^(18-18) · 10^8 per base unit. */
+export const CREDIT = 10n ** 18n;
+export const LIABILITY_FACTOR = 10n ** 8n;
+
+export const CONFIG: SystemConfig = {
+  instance: INSTANCE,
+  ...(({ assets, markets }) => ({ assets, markets }))(universe(N, M)),
+  initialRatioBps: Number(INITIAL_RATIO_BPS),
+  maintenanceRatioBps: Number(MAINTENANCE_RATIO_BPS),
+  maxPriceAge: 3600,
+  maxAttestationAge: 86400,
+  gracePeriod: 3600,
+  keeperBonusBps: 500,
+};
+
+export const PRICES = fixtureRound(N, M).prices;
+export const MARKS = fixtureRound(N, M).marks;
+
+/** Worth ~$672k after haircuts: meets either ratio against thousands of credit tokens of debt. */
+export const RICH: EncodedPortfolio = richPortfolio(N, M);
+/** One ETH-like token (~$2,400 after the 80% haircut) and nothing else. */
+export const POOR: EncodedPortfolio = {
+  collateral: [10n ** 18n, 0n, 0n, 0n],
+  debt: [0n, 0n, 0n, 0n],
+  positions: [{ size: 0n, entryPrice: 0n }, { size: 0n, entryPrice: 0n }],
+  salt: 987654321n,
+};
+
+type Connection = Awaited<ReturnType<typeof network.connect>>;
+
+export interface TestSystem extends System {
+  connection: Connection;
+  ethers: Connection["ethers"];
+  helpers: Connection["networkHelpers"];
+  admin: HardhatEthersSigner;
+  alice: HardhatEthersSigner;
+  bob: HardhatEthersSigner;
+  keeper: HardhatEthersSigner;
+  attesterId: bigint;
+  domain: Domain;
+  /** the round published at deployment */
+  round: PublishedRound;
+}
+
+/**
+ * Deploys the system on a new chain, registers the fixtures' attester, publishes a round, funds the
+ * venue with credit and gives alice and bob collateral.
+ */
+export async function deployTestSystem(config: SystemConfig = CONFIG): Promise<TestSystem> {
+  await ready();
+  const connection = await network.connect();
+  const { ethers, networkHelpers } = connection;
+  const [admin, alice, bob, keeper] = await ethers.getSigners();
+  const system = await deploySystem(admin!, config);
+  const { attesterId } = await registerAttester(system.gate, attesterPublicKey(ATTESTER_SECRET));
+  const round = await publishRound(system.oracle, PRICES, MARKS);
+  await (await system.credit.getFunction("mint")(await system.venue.getAddress(), 1_000_000n * CREDIT)).wait();
+  for (const who of [alice!, bob!]) {
+    await (await system.collateral.getFunction("mint")(who.address, 1000n * CREDIT)).wait();
+    await (await system.collateral.connect(who).getFunction("approve")(await system.venue.getAddress(), 2n ** 255n)).wait();
+    await (await system.credit.connect(who).getFunction("approve")(await system.venue.getAddress(), 2n ** 255n)).wait();
+  }
+  const domain = { chainId: (await ethers.provider.getNetwork()).chainId, gate: BigInt(await system.gate.getAddress()) };
+  return { ...system, connection, ethers, helpers: networkHelpers, admin: admin!, alice: alice!, bob: bob!, keeper: keeper!, attesterId, domain, round };
+}
+
+export interface Statement {
+  account: string;
+  roundId: bigint;
+  nonce: bigint;
+  /** 1 solvent, 0 insolvent */
+  claim: 0n | 1n;
+  ratioBps: bigint;
+  /** value units, as the gate will read them from the venue (plus any credit drawn in the same call) */
+  publicLiability: bigint;
+  attestedAt: bigint;
+  portfolio?: EncodedPortfolio;
+  secret?: Uint8Array;
+  /** defaults to the system's own chain and gate */
+  domain?: Domain;
+}
+
+export interface ProofBundle {
+  proof: SolidityProof;
+  signals: PublicSignals;
+  result: ProofResult;
+}
+
+let prover: Prover | undefined;
+
+/** Proves a statement about the deployed system with the instance's real zkey. */
+export async function proveStatement(sys: TestSystem, s: Statement): Promise<ProofBundle> {
+  prover ??= Prover.load(INSTANCE);
+  const p = s.portfolio ?? RICH;
+  const domain = s.domain ?? sys.domain;
+  const { round } = await readRound(sys.oracle, s.roundId);
+  const risk = await readRiskFactors(sys.registry);
+  const attestation = attest(s.secret ?? ATTESTER_SECRET, BigInt(s.account), domain, s.attestedAt, portfolioCommitment(p));
+  const result = await prover.prove({
+    portfolio: p, round, risk, attestation,
+    publicLiability: s.publicLiability, nonce: s.nonce, ratioBps: s.ratioBps, claim: s.claim,
+  });
+  return { proof: proofCalldata(result.proof), signals: result.signals, result };
+}
+
+/** The chain's current block time. */
+export const now = async (sys: TestSystem): Promise<bigint> => BigInt(await sys.helpers.time.latest());
+
+/** Ends the prover's worker threads (call from an `after` hook so mocha can exit). */
+export const releaseProver = releaseProvingResources;
