@@ -150,7 +150,10 @@ async function universalSetup(name: string, system: "plonk" | "fflonk", ptau: Pt
     });
   } catch (err) {
     const m = /(\d+) > 2\*\*(\d+)/.exec((err as Error).message);
-    if (m) throw new Error(`${system} needs a ptau of power ${ceilLog2(Number(m[1]))} for ${name} (${m[1]} gates) but ${ptau.path} has ${m[2]}; pass --ptau with a larger prepared file`);
+    if (m) {
+      const k = ceilLog2(Number(m[1]));
+      throw new Error(`${system} needs a ptau of power ${k} for ${name} (${m[1]} gates) but ${ptau.path} has ${m[2]}; pass --ptau with a larger prepared file, e.g. powersOfTau28_hez_final_${k}.ptau`);
+    }
     if (/not big enough|too small/.test((err as Error).message)) {
       throw new Error(`${system} needs a larger prepared ptau for ${name} than ${ptau.path} (power ${ptau.power}); pass --ptau with a larger file, e.g. powersOfTau28_hez_final_${ptau.power + 4}.ptau`);
     }
