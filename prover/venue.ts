@@ -74,6 +74,10 @@ const instanceName = z.string().refine((n) => manifest.instances.some((i) => i.n
   error: (iss) => ({ message: `unknown circuit instance '${String(iss.input)}'`, params: { fix: `use one of ${manifest.instances.map((i) => i.name).join(", ")}` } }),
 });
 
+/** The venue's operating limits, in seconds and basis points (deploy-time settings of gate and venue). */
+export interface VenuePolicy { maxPriceAgeSeconds: number; maxAttestationAgeSeconds: number; gracePeriodSeconds: number; keeperBonusBps: number }
+export const DEFAULT_POLICY: VenuePolicy = { maxPriceAgeSeconds: 3600, maxAttestationAgeSeconds: 86400, gracePeriodSeconds: 3600, keeperBonusBps: 500 };
+
 const venueSchema = z
   .strictObject({
     version: z.literal("1").optional(),
@@ -96,6 +100,12 @@ const venueSchema = z
       initialBps: integerText(B.bpsDenominator, 2 ** B.ratioBits - 1, " bps"),
       maintenanceBps: integerText(B.bpsDenominator, 2 ** B.ratioBits - 1, " bps"),
     }),
+    policy: z.strictObject({
+      maxPriceAgeSeconds: integerText(1, 2 ** 48 - 1, " s").default(DEFAULT_POLICY.maxPriceAgeSeconds),
+      maxAttestationAgeSeconds: integerText(1, 2 ** 48 - 1, " s").default(DEFAULT_POLICY.maxAttestationAgeSeconds),
+      gracePeriodSeconds: integerText(0, 2 ** 48 - 1, " s").default(DEFAULT_POLICY.gracePeriodSeconds),
+      keeperBonusBps: integerText(0, B.bpsDenominator, " bps").default(DEFAULT_POLICY.keeperBonusBps),
+    }).default(DEFAULT_POLICY),
   })
   .superRefine((v, ctx) => {
     checkUniverseSymbols(v, ctx);
@@ -118,6 +128,7 @@ export interface Venue {
   assets: Array<UniverseAsset & Omit<AssetRisk, "decimals">>;
   markets: Array<UniverseMarket & Omit<MarketRisk, "decimals">>;
   ratios: { initialBps: bigint; maintenanceBps: bigint };
+  policy: VenuePolicy;
 }
 
 /** Parses an already-loaded venue document. */
@@ -130,6 +141,7 @@ export function venueFromDocument(doc: LoadedDocument): Venue {
     assets: v.assets,
     markets: v.markets,
     ratios: { initialBps: BigInt(v.ratios.initialBps), maintenanceBps: BigInt(v.ratios.maintenanceBps) },
+    policy: v.policy,
   };
 }
 

@@ -1,0 +1,92 @@
+/**
+ * The attester's commands: `keygen` (a Baby Jubjub key, written 0600) and `attest` (sign an account's
+ * portfolio commitment for a domain and a time).
+ */
+import type { Command } from "commander";
+import { action, common, type CommonOptions } from "../command.ts";
+import { venueFrom, parseAddress, parseUint, nowSeconds, type VenueSource } from "../options.ts";
+import { generateAttesterKey, writeAttesterKey, loadAttesterKey, signAttestation, attestationJson, addressOf } from "../../prover/attester.ts";
+import { loadPortfolio, checkUniverse, encodePortfolio } from "../../prover/portfolio.ts";
+import { universeOf } from "../../prover/venue.ts";
+import { portfolioCommitment, attesterBinding } from "../../prover/commitments.ts";
+import { poseidonReady } from "../../prover/poseidon.ts";
+import { writeFileAtomic, InputError } from "../../prover/files.ts";
+
+interface KeygenOptions extends CommonOptions { out: string; force?: boolean }
+interface AttestOptions extends CommonOptions, VenueSource {
+  key: string;
+  portfolio: string;
+  account?: string;
+  chainId?: string;
+  gate?: string;
+  at?: string;
+  out: string;
+  force?: boolean;
+}
+
+export function registerAttester(program: Command): void {
+  common(program.command("keygen"))
+    .description("create an attester key (EdDSA on Baby Jubjub), written with mode 0600")
+    .option("-o, --out <file>", "key file to write", "attester-key.json")
+    .option("-f, --force", "replace an existing key file")
+    .action(action<[], KeygenOptions>(async (out, o) => {
+      const key = await generateAttesterKey();
+      writeAttesterKey(o.out, key, !!o.force);
+      out.result({ file: o.out, publicKey: key.publicKey }, [
+        `wrote ${o.out} (mode 0600): keep it secret, back it up`,
+        `public key Ax: ${key.publicKey.Ax}`,
+        `public key Ay: ${key.publicKey.Ay}`,
+        "next: governance registers this public key with the gate (solvency attester register)",
+      ]);
+    }));
+
+  common(program.command("attest"))
+    .description("sign an account's portfolio commitment for a chain, gate and time (attester)")
+    .requiredOption("--key <file>", "attester key file (from solvency keygen)")
+    .requiredOption("--portfolio <file>", "the portfolio file to attest")
+    .option("--deployment <file>", "deployment file: the chain, the gate and the venue")
+    .option("--venue <file>", "venue file, with --chain-id and --gate instead of --deployment")
+    .option("--chain-id <id>", "chain id of the domain (without --deployment)")
+    .option("--gate <address>", "the solvency gate's address (without --deployment)")
+    .option("--account <address>", "the account (default: the portfolio's 'account')")
+    .option("--at <unix-seconds>", "attestation time (default: now)")
+    .option("-o, --out <file>", "attestation file to write", "attestation.json")
+    .option("-f, --force", "replace an existing file")
+    .action(action<[], AttestOptions>(async (out, o) => {
+      const { venue, deployment } = venueFrom(o);
+      let chainId: bigint;
+      let gate: string;
+      if (deployment) {
+        if (o.chainId || o.gate) throw new InputError("--chain-id and --gate conflict with --deployment", "command line", "drop them: the deployment names its chain and gate");
+        chainId = deployment.chainId;
+        gate = deployment.contracts.gate;
+      } else {
+        if (!o.chainId || !o.gate) throw new InputError("the domain is incomplete", "command line", "pass --chain-id and --gate with --venue, or --deployment FILE");
+        chainId = parseUint(o.chainId, "--chain-id");
+        gate = parseAddress(o.gate, "--gate");
+      }
+      const key = await loadAttesterKey(o.key);
+      const portfolio = loadPortfolio(o.portfolio);
+      checkUniverse(portfolio, universeOf(venue), venue.name);
+      const accountText = o.account ?? portfolio.account;
+      if (!accountText) throw new InputError("no account given", `${o.portfolio} account`, "pass --account ADDRESS or set 'account' in the portfolio file");
+      const account = BigInt(parseAddress(accountText, o.account ? "--account" : `${o.portfolio} account`));
+      if (o.account && portfolio.account && BigInt(portfolio.account) !== account) {
+        throw new InputError(`--account differs from the portfolio's account ${portfolio.account}`, "--account", "attest the account the portfolio names");
+      }
+      const attestedAt = o.at ? parseUint(o.at, "--at", 2n ** 40n - 1n) : nowSeconds();
+      await poseidonReady();
+      const commitment = portfolioCommitment(encodePortfolio(portfolio, venue.instance));
+      const domain = { chainId, gate: BigInt(gate) };
+      const a = signAttestation(key, venue.instance.name, account, domain, attestedAt, commitment);
+      writeFileAtomic(o.out, attestationJson(a), { overwrite: !!o.force });
+      out.result({
+        file: o.out, account: addressOf(account), chainId, gate, attestedAt, portfolioCommitment: commitment,
+        attesterBinding: attesterBinding(key.publicKey, domain),
+      }, [
+        `wrote ${o.out}: ${addressOf(account)}'s portfolio attested at ${new Date(Number(attestedAt) * 1000).toISOString()}`,
+        `domain: chain ${chainId}, gate ${gate}`,
+        `portfolio commitment: ${commitment}`,
+      ]);
+    }));
+}

@@ -1,0 +1,157 @@
+/**
+ * The on-chain commands, each against --deployment FILE at --rpc URL: `oracle publish` (operator),
+ * `attester register` (governance), `submit` (a proof), `status` (an account's state), `liquidate`
+ * (keeper), and `keystore` (encrypt a signing key). The signer is never a flag (cli/signer.ts).
+ */
+import type { Command } from "commander";
+import { action, common, type CommonOptions } from "../command.ts";
+import { parseAddress } from "../options.ts";
+import { signerFrom, encryptKey } from "../signer.ts";
+import { loadDeployment } from "../../verifier/deployment.ts";
+import { connect, type Chain } from "../../verifier/chain.ts";
+import { loadPrices, roundJson } from "../../prover/prices.ts";
+import { loadAttesterKey } from "../../prover/attester.ts";
+import { loadProofFile } from "../../prover/proof-file.ts";
+import { poseidonReady } from "../../prover/poseidon.ts";
+import { writeFileAtomic, InputError } from "../../prover/files.ts";
+import { Wallet } from "ethers";
+import type { Output } from "../output.ts";
+
+interface ChainOptions extends CommonOptions { deployment: string; rpc: string; keystore?: string }
+
+/** Adds --deployment, --rpc and (for transactions) --keystore. */
+function onChain(cmd: Command, signs: boolean): Command {
+  const c = common(cmd)
+    .requiredOption("--deployment <file>", "deployment file (from scripts/deploy.ts)")
+    .option("--rpc <url>", "JSON-RPC endpoint", process.env.SOLVENCY_RPC ?? "http://127.0.0.1:8545");
+  if (signs) {
+    c.option("--keystore <file>", "encrypted JSON keystore to sign with (password: SOLVENCY_KEYSTORE_PASSWORD or a prompt); default: SOLVENCY_PRIVATE_KEY");
+  }
+  return c;
+}
+
+async function withChain<T>(o: ChainOptions, out: Output, fn: (chain: Chain) => Promise<T>): Promise<T> {
+  const deployment = loadDeployment(o.deployment);
+  const chain = await connect(o.rpc, deployment);
+  try {
+    if (deployment.development) out.note(`note: ${deployment.instance} runs with a development trusted setup on chain ${deployment.chainId}`);
+    return await fn(chain);
+  } finally {
+    chain.close();
+  }
+}
+
+const iso = (t: bigint): string => (t === 0n ? "never" : new Date(Number(t) * 1000).toISOString());
+
+export function registerChain(program: Command): void {
+  const oracle = program.command("oracle").description("price oracle operations");
+  onChain(oracle.command("publish"), true)
+    .description("publish a price round from a prices file (oracle reporter) and write the round file")
+    .requiredOption("--prices <file>", "prices file: USD prices by symbol")
+    .option("-o, --out <file>", "round file to write", "round.json")
+    .option("-f, --force", "replace an existing round file")
+    .action(action<[], ChainOptions & { prices: string; out: string; force?: boolean }>(async (out, o) => {
+      await poseidonReady();
+      await withChain(o, out, async (chain) => {
+        const venue = chain.deployment.venue;
+        const quote = loadPrices(o.prices, venue);
+        const signer = await signerFrom(o, chain.provider);
+        const published = await out.step("publishing the round", () => chain.publishRound(quote.prices, quote.marks, signer));
+        const source = { chainId: chain.deployment.chainId, oracle: chain.deployment.contracts.oracle, transaction: published.receipt.hash };
+        writeFileAtomic(o.out, roundJson({ venue: venue.name, instance: venue.instance.name, round: published.round, context: published.context, source }), { overwrite: !!o.force });
+        out.result({ file: o.out, roundId: published.round.roundId, timestamp: published.round.timestamp, context: published.context, transaction: published.receipt.hash }, [
+          `published round ${published.round.roundId} at ${iso(published.round.timestamp)} (tx ${published.receipt.hash})`,
+          `wrote ${o.out}`,
+        ]);
+      });
+    }));
+
+  const attester = program.command("attester").description("attester registry operations (governance)");
+  onChain(attester.command("register"), true)
+    .description("register an attester's public key with the gate (governor)")
+    .requiredOption("--key <file>", "the attester's key file (only its public key is used)")
+    .action(action<[], ChainOptions & { key: string }>(async (out, o) => {
+      const key = await loadAttesterKey(o.key);
+      await withChain(o, out, async (chain) => {
+        const signer = await signerFrom(o, chain.provider);
+        const r = await chain.registerAttester(key.publicKey, signer);
+        out.result({ attesterId: r.attesterId, binding: r.binding, transaction: r.receipt.hash }, [
+          `registered attester ${r.attesterId} (binding ${r.binding}, tx ${r.receipt.hash})`,
+        ]);
+      });
+    }));
+
+  onChain(program.command("submit"), true)
+    .description("submit a proof: a solvency proof by its account (optionally borrowing), an insolvency proof by anyone")
+    .argument("<proof>", "proof file (from solvency prove)")
+    .option("--borrow <amount>", "borrow this much of the credit token (whole tokens) through the venue; the proof must be made with the same prove --borrow")
+    .addHelpText("after", "\nExit codes: 0 accepted; 1 bad input or no key; 2 the gate's verifier refused the proof; 3 chain error or refused transaction.\n")
+    .action(action<[string], ChainOptions & { borrow?: string }>(async (out, file, o) => {
+      await poseidonReady();
+      const record = loadProofFile(file);
+      await withChain(o, out, async (chain) => {
+        if (record.domain.chainId !== chain.deployment.chainId || record.domain.gate !== BigInt(chain.deployment.contracts.gate)) {
+          throw new InputError("the proof was made for another chain or gate", file, "prove again with this deployment's attestation");
+        }
+        if (o.borrow !== undefined && record.claim !== "solvent") throw new InputError("--borrow needs a solvency proof", file, "borrow with a solvency proof made with prove --borrow");
+        const signer = await signerFrom(o, chain.provider);
+        const r = await out.step("submitting the proof", () => chain.submit(record, signer, o.borrow));
+        out.result({ transaction: r.receipt.hash, block: r.receipt.blockNumber, claim: record.claim, account: record.account, tier: r.tier, attesterId: r.attesterId, borrowed: r.borrowed ?? null }, [
+          `accepted: ${record.account} is ${record.claim}${record.claim === "solvent" ? ` (${r.tier} tier)` : ""} at round ${record.round.roundId} (tx ${r.receipt.hash}, block ${r.receipt.blockNumber})`,
+          ...(o.borrow !== undefined ? [`borrowed ${o.borrow} credit tokens`] : []),
+        ]);
+      });
+    }));
+
+  onChain(program.command("status"), false)
+    .description("an account's solvency state on chain")
+    .argument("<account>", "the account's address")
+    .action(action<[string], ChainOptions>(async (out, accountText, o) => {
+      const account = parseAddress(accountText, "<account>");
+      await withChain(o, out, async (chain) => {
+        const s = await chain.status(account);
+        out.result({ ...s }, [
+          `account ${account}`,
+          `  solvent (initial tier):     ${s.solventInitial ? "yes" : "no"}`,
+          `  solvent (maintenance tier): ${s.solventMaintenance ? "yes" : "no"}`,
+          `  insolvency proven:          ${s.insolvent ? "yes" : "no"}`,
+          `  last proof: tier ${s.tier}, round ${s.round}, proven ${iso(s.provenAt)}, valid until ${iso(s.validUntil)}`,
+          `  nonces: solvency ${s.solvencyNonce}, insolvency ${s.insolvencyNonce}`,
+          `  venue: escrow ${s.escrow}, debt ${s.debt} (liability ${s.liability} value units)${s.frozen ? ", FROZEN" : ""}`,
+          `  liquidatable: ${s.liquidatable === "none" ? "no" : `yes (${s.liquidatable})`}`,
+        ]);
+      });
+    }));
+
+  onChain(program.command("liquidate"), true)
+    .description("liquidate an account whose maintenance proof lapsed or whose insolvency was proven (keeper)")
+    .argument("<account>", "the account's address")
+    .action(action<[string], ChainOptions>(async (out, accountText, o) => {
+      const account = parseAddress(accountText, "<account>");
+      await withChain(o, out, async (chain) => {
+        const signer = await signerFrom(o, chain.provider);
+        const r = await chain.liquidate(account, signer);
+        out.result({ transaction: r.receipt.hash, account, reason: r.reason, escrowSeized: r.escrowSeized, keeperBonus: r.keeperBonus, debtWrittenOff: r.debtWrittenOff }, [
+          `liquidated ${account} (${r.reason}): escrow ${r.escrowSeized} seized, keeper bonus ${r.keeperBonus}, debt ${r.debtWrittenOff} written off (tx ${r.receipt.hash})`,
+        ]);
+      });
+    }));
+
+  common(program.command("keystore"))
+    .description("encrypt SOLVENCY_PRIVATE_KEY (or a fresh key) into a JSON keystore; password from SOLVENCY_KEYSTORE_PASSWORD")
+    .option("-o, --out <file>", "keystore file to write", "keystore.json")
+    .option("-f, --force", "replace an existing file")
+    .action(action<[], CommonOptions & { out: string; force?: boolean }>(async (out, o) => {
+      const password = process.env.SOLVENCY_KEYSTORE_PASSWORD;
+      if (!password) throw new InputError("no keystore password", "SOLVENCY_KEYSTORE_PASSWORD", "set SOLVENCY_KEYSTORE_PASSWORD to the password to encrypt with");
+      const key = process.env.SOLVENCY_PRIVATE_KEY ?? Wallet.createRandom().privateKey;
+      let k: { address: string; json: string };
+      try {
+        k = await out.step("encrypting the key", () => encryptKey(key.trim(), password));
+      } catch {
+        throw new InputError("SOLVENCY_PRIVATE_KEY is not a private key", "SOLVENCY_PRIVATE_KEY", "set it to 0x followed by 64 hex digits");
+      }
+      writeFileAtomic(o.out, k.json, { mode: 0o600, overwrite: !!o.force });
+      out.result({ file: o.out, address: k.address }, [`wrote ${o.out} (mode 0600) for ${k.address}`]);
+    }));
+}

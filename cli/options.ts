@@ -1,0 +1,53 @@
+/**
+ * Parsing of command-line values (integers, addresses, tiers) into the library's types, and the
+ * sources of a venue: a venue file or a deployment file that embeds one. Every bad value becomes one
+ * InputError naming the flag.
+ */
+import { getAddress } from "ethers";
+import { InputError } from "../prover/files.ts";
+import { loadVenue, type Venue } from "../prover/venue.ts";
+import { loadDeployment, type Deployment } from "../verifier/deployment.ts";
+
+export function parseUint(text: string, flag: string, max?: bigint): bigint {
+  const t = text.trim();
+  if (!/^(?:[0-9]+|0x[0-9a-fA-F]+)$/.test(t)) throw new InputError(`'${text}' is not a non-negative integer`, flag, "write decimal digits, e.g. 12");
+  const v = BigInt(t);
+  if (max !== undefined && v > max) throw new InputError(`${text} is above ${max}`, flag, `give a value up to ${max}`);
+  return v;
+}
+
+export function parseAddress(text: string, flag: string): string {
+  try {
+    return getAddress(text.trim());
+  } catch {
+    throw new InputError(`'${text}' is not an Ethereum address`, flag, "write 0x followed by 40 hex digits");
+  }
+}
+
+export type Tier = "initial" | "maintenance";
+export function parseTier(text: string): Tier {
+  if (text === "initial" || text === "maintenance") return text;
+  throw new InputError(`unknown tier '${text}'`, "--tier", "use initial or maintenance");
+}
+
+export type Claim = "solvent" | "insolvent";
+export function parseClaim(text: string): Claim {
+  if (text === "solvent" || text === "insolvent") return text;
+  throw new InputError(`unknown claim '${text}'`, "--claim", "use solvent or insolvent");
+}
+
+export interface VenueSource { venue?: string; deployment?: string }
+
+/** The venue from --venue, or the one embedded in --deployment; refuses both or neither. */
+export function venueFrom(o: VenueSource): { venue: Venue; deployment?: Deployment } {
+  if (o.venue && o.deployment) throw new InputError("both --venue and --deployment were given", "command line", "give one: a deployment file already holds its venue");
+  if (o.deployment) {
+    const deployment = loadDeployment(o.deployment);
+    return { venue: deployment.venue, deployment };
+  }
+  if (o.venue) return { venue: loadVenue(o.venue) };
+  throw new InputError("no venue given", "command line", "pass --venue FILE (the venue file) or --deployment FILE (written by scripts/deploy.ts)");
+}
+
+/** Unix time now, in seconds. */
+export const nowSeconds = (): bigint => BigInt(Math.floor(Date.now() / 1000));

@@ -1,0 +1,127 @@
+/**
+ * How the CLI talks to its user: results as text or, with --json, one JSON document on stdout;
+ * progress on stderr; every failure as one line `error: what — where — how to fix` and a meaningful
+ * exit code (docs/cli.md):
+ *
+ *   0  success
+ *   1  usage or input error (bad flag, bad file, missing key)
+ *   2  the claim does not hold, or a proof does not verify
+ *   3  chain or RPC error (unreachable endpoint, wrong chain, transaction refused)
+ */
+import { InputError } from "../prover/files.ts";
+import { ClaimDoesNotHold } from "../prover/witness.ts";
+import { ProofFailed } from "../prover/prove.ts";
+import { BoundError } from "../prover/model.ts";
+import { ratioBpsOf } from "../prover/ratio.ts";
+import { ChainFailure } from "../verifier/chain.ts";
+
+export const EXIT = { ok: 0, input: 1, claim: 2, chain: 3 } as const;
+export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
+
+/** A failure with its exit code and the three parts of the one-line message. */
+export class CliError extends Error {
+  constructor(readonly problem: string, readonly where: string, readonly fix: string, readonly exitCode: ExitCode) {
+    super(`${problem} — ${where} — ${fix}`);
+  }
+}
+
+/** A verification that came out false (exit code 2). */
+export class NotVerified extends CliError {
+  constructor(problem: string, where: string, fix: string) {
+    super(problem, where, fix, EXIT.claim);
+  }
+}
+
+/** A chain or RPC failure (exit code 3). */
+export class ChainError extends CliError {
+  constructor(problem: string, where: string, fix: string) {
+    super(problem, where, fix, EXIT.chain);
+  }
+}
+
+/** Turns anything thrown into a CliError with one line of text. */
+export function classify(err: unknown, context: { where?: string } = {}): CliError {
+  if (err instanceof CliError) return err;
+  if (err instanceof InputError) return new CliError(err.problem, err.where, err.fix, EXIT.input);
+  if (err instanceof ChainFailure) return new CliError(err.problem, err.where, err.fix, err.verification ? EXIT.claim : EXIT.chain);
+  if (err instanceof ClaimDoesNotHold) {
+    const r = ratioBpsOf(err.valuation);
+    const fix = err.claim === 1n
+      ? "add collateral or repay debt, or prove against a lower required ratio"
+      : "the portfolio is solvent at this ratio: an insolvency proof cannot be made";
+    return new CliError(
+      `the ${err.claim === 1n ? "solvency" : "insolvency"} claim at ${err.ratioBps} bps does not hold: the portfolio's ratio is ${r === null ? "unbounded (no liabilities)" : `${r} bps`}`,
+      context.where ?? "portfolio", fix, EXIT.claim);
+  }
+  if (err instanceof ProofFailed) return new CliError(err.message, context.where ?? "prover", "rebuild the circuit and setup with `npm run build`", EXIT.claim);
+  if (err instanceof BoundError) return new CliError(err.message, context.where ?? "input", "bring the value within the circuit's bounds (circuits/spec.json)", EXIT.input);
+  const e = err as Error & { code?: string };
+  return new CliError(oneLine(e?.message ?? String(err)), context.where ?? "internal", "rerun with --debug for details", EXIT.input);
+}
+
+export const oneLine = (s: string): string => s.replace(/\s*\n\s*/g, " ").trim();
+
+export interface OutputOptions { json?: boolean; debug?: boolean; quiet?: boolean }
+
+/** Where a command writes: stdout for results, stderr for progress and errors. */
+export class Output {
+  constructor(readonly opts: OutputOptions, private readonly out: NodeJS.WriteStream = process.stdout, private readonly err: NodeJS.WriteStream = process.stderr) {}
+
+  get json(): boolean {
+    return !!this.opts.json;
+  }
+
+  /** Prints the command's result: `data` as JSON with --json, else the text lines. */
+  result(data: Record<string, unknown>, lines: readonly string[]): void {
+    if (this.json) this.out.write(JSON.stringify({ ok: true, ...data }, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v), 2) + "\n");
+    else for (const l of lines) this.out.write(`${l}\n`);
+  }
+
+  /** A note on stderr (never with --json or --quiet). */
+  note(text: string): void {
+    if (!this.json && !this.opts.quiet) this.err.write(`${text}\n`);
+  }
+
+  /** A warning on stderr, shown even with --json (it is not part of the result). */
+  warn(text: string): void {
+    this.err.write(`warning: ${text}\n`);
+  }
+
+  /**
+   * Runs a slow step with progress on stderr: a spinner with elapsed seconds on a terminal, one line
+   * before and after otherwise. Silent with --json or --quiet.
+   */
+  async step<T>(label: string, work: () => Promise<T>): Promise<T> {
+    const show = !this.json && !this.opts.quiet;
+    const t0 = performance.now();
+    const secs = (): string => ((performance.now() - t0) / 1000).toFixed(1);
+    let timer: NodeJS.Timeout | undefined;
+    if (show && this.err.isTTY) {
+      const frames = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏";
+      let i = 0;
+      timer = setInterval(() => this.err.write(`\r${frames[i++ % frames.length]} ${label} ${secs()}s`), 100);
+    } else if (show) {
+      this.err.write(`${label} ...\n`);
+    }
+    try {
+      const r = await work();
+      if (timer) this.err.write(`\r\x1b[K✔ ${label} (${secs()}s)\n`);
+      else if (show) this.err.write(`${label}: done in ${secs()}s\n`);
+      return r;
+    } catch (err) {
+      if (timer) this.err.write("\r\x1b[K");
+      throw err;
+    } finally {
+      if (timer) clearInterval(timer);
+    }
+  }
+
+  /** Prints a failure: one line on stderr (plus the stack with --debug), and a JSON document with --json. */
+  failure(e: CliError, cause: unknown): void {
+    if (this.json) {
+      this.out.write(JSON.stringify({ ok: false, error: { message: e.message, problem: e.problem, where: e.where, fix: e.fix, exitCode: e.exitCode } }, null, 2) + "\n");
+    }
+    this.err.write(`error: ${e.message}\n`);
+    if (this.opts.debug && cause instanceof Error && cause.stack) this.err.write(`${cause.stack}\n`);
+  }
+}
