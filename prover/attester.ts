@@ -7,8 +7,8 @@ import { randomBytes } from "node:crypto";
 import { statSync } from "node:fs";
 import { z } from "zod";
 import { getAddress } from "ethers";
-import { InputError, loadDocument, validate, toJson, writeFileAtomic, addIssue } from "./files.ts";
-import { bigintText } from "./venue.ts";
+import { InputError, loadDocument, validate, toJson, writeFileAtomic } from "./files.ts";
+import { bigintText, addressText } from "./schema.ts";
 import { attest, attesterPublicKey, eddsaReady, verifyAttestation, type Attestation } from "./attestation.ts";
 import { attesterBinding, type AttesterKey, type Domain } from "./commitments.ts";
 import { FIELD } from "./spec.ts";
@@ -69,15 +69,6 @@ export async function loadAttesterKey(file: string): Promise<AttesterKeyFile> {
 /** An attestation with the circuit instance its commitment was computed for. */
 export interface AttestationRecord extends Attestation { instance: string }
 
-const addressText = z.string().transform((s, ctx) => {
-  try {
-    return getAddress(s.trim());
-  } catch {
-    addIssue(ctx, `'${s}' is not an Ethereum address`, "write 0x followed by 40 hex digits");
-    return z.NEVER;
-  }
-});
-
 const attestationSchema = z.strictObject({
   kind: z.literal(ATTESTATION_KIND),
   version: z.literal("1"),
@@ -133,4 +124,4 @@ export function signAttestation(key: AttesterKeyFile, instance: string, account:
   return { instance, ...attest(key.secret, account, domain, attestedAt, commitment) };
 }
 
-export const bindingOf = (key: AttesterKey, domain: Domain): bigint => attesterBinding(key, domain);
+

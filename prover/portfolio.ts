@@ -9,7 +9,8 @@ import { z } from "zod";
 import { InputError, loadDocument, parseDocumentText, validate, type LoadedDocument } from "./files.ts";
 import { parseDecimal, formatDecimal, DecimalError } from "./decimal.ts";
 import { AMOUNT_LIMIT, PRICE_LIMIT, type EncodedPortfolio, type EncodedPosition } from "./model.ts";
-import { symbolSchema, universeAssetSchema, checkUniverseSymbols, pad, type Universe } from "./venue.ts";
+import { universeAssetSchema, checkUniverseSymbols, pad, type Universe } from "./venue.ts";
+import { symbolSchema } from "./schema.ts";
 import { FIELD, PRICE_DECIMALS, spec } from "./spec.ts";
 
 export class PortfolioError extends InputError {}

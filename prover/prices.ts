@@ -8,7 +8,8 @@ import { loadDocument, validate, toJson, InputError, type LoadedDocument } from 
 import { parseDecimal, DecimalError } from "./decimal.ts";
 import { PRICE_LIMIT, type PriceRound } from "./model.ts";
 import { contextHash, priceCommitment, riskCommitment } from "./commitments.ts";
-import { symbolSchema, bigintText, pad, venueRiskFactors, type Venue } from "./venue.ts";
+import { pad, venueRiskFactors, type Venue } from "./venue.ts";
+import { symbolSchema, bigintText } from "./schema.ts";
 import { spec, PRICE_DECIMALS } from "./spec.ts";
 
 const B = spec.bounds;

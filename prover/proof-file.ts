@@ -7,7 +7,7 @@
 import { z } from "zod";
 import type { Groth16Proof } from "snarkjs";
 import { loadDocument, validate, toJson, InputError, type LoadedDocument } from "./files.ts";
-import { bigintText } from "./venue.ts";
+import { bigintText } from "./schema.ts";
 import { addressOf } from "./attester.ts";
 import { unpackStatement, attesterBinding, type AttesterKey, type Domain } from "./commitments.ts";
 import type { PublicSignals } from "./witness.ts";

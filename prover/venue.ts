@@ -4,38 +4,13 @@
  * instance, whose unused slots have zero weight.
  */
 import { z } from "zod";
-import { addIssue, loadDocument, validate, InputError, type LoadedDocument } from "./files.ts";
+import { loadDocument, validate, type LoadedDocument } from "./files.ts";
+import { symbolSchema, integerText } from "./schema.ts";
 import { riskFactors, type AssetRisk, type MarketRisk, type RiskFactors } from "./model.ts";
 import { instance as instanceSpec, manifest, type InstanceSpec } from "./artifacts.ts";
 import { spec, MAX_DECIMALS } from "./spec.ts";
 
 const B = spec.bounds;
-
-/** Schema atoms shared by every file format (every scalar arrives as the text the user wrote). */
-export const symbolSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$/, {
-  error: "a symbol is 1 to 32 letters, digits, '.', '_' or '-', starting with a letter or digit",
-});
-
-export function integerText(min: number, max: number, unit = ""): z.ZodPipe<z.ZodString, z.ZodTransform<number, string>> {
-  return z.string().transform((s, ctx) => {
-    const t = s.trim();
-    if (!/^[0-9]+$/.test(t) || Number(t) < min || Number(t) > max) {
-      addIssue(ctx, `'${s}' is not an integer in [${min}, ${max}]${unit}`, `write a whole number from ${min} to ${max}`);
-      return z.NEVER;
-    }
-    return Number(t);
-  });
-}
-
-/** Big integers written as decimal digits (or 0x hex), such as round ids and field elements. */
-export const bigintText = z.string().transform((s, ctx) => {
-  const t = s.trim();
-  if (!/^(?:[0-9]+|0x[0-9a-fA-F]+)$/.test(t)) {
-    addIssue(ctx, `'${s}' is not a non-negative integer`, "write decimal digits or 0x-prefixed hex");
-    return z.NEVER;
-  }
-  return BigInt(t);
-});
 
 const decimalsSchema = integerText(0, MAX_DECIMALS);
 

@@ -4,9 +4,9 @@
  * credit tokens among them), and the venue description the registry was configured from.
  */
 import { z } from "zod";
-import { getAddress } from "ethers";
-import { loadDocument, validate, toJson, InputError, addIssue, type LoadedDocument } from "../prover/files.ts";
-import { bigintText, venueFromDocument, type Venue } from "../prover/venue.ts";
+import { loadDocument, validate, toJson, InputError, type LoadedDocument } from "../prover/files.ts";
+import { venueFromDocument, type Venue } from "../prover/venue.ts";
+import { bigintText, addressText } from "../prover/schema.ts";
 
 export const DEPLOYMENT_KIND = "zk-solvency/deployment";
 
@@ -27,14 +27,7 @@ export interface Deployment {
   venue: Venue;
 }
 
-const address = z.string().transform((s, ctx) => {
-  try {
-    return getAddress(s.trim());
-  } catch {
-    addIssue(ctx, `'${s}' is not an Ethereum address`, "write 0x followed by 40 hex digits");
-    return z.NEVER;
-  }
-});
+const address = addressText;
 
 const schema = z.strictObject({
   kind: z.literal(DEPLOYMENT_KIND),
