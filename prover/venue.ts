@@ -138,7 +138,30 @@ export function pad<T>(xs: readonly T[], size: number, zero: T): T[] {
  * so scale 1 and factor 0), exactly as the registry stores them.
  */
 export function venueRiskFactors(v: Venue): RiskFactors {
+  const { assets, markets } = registryParameters(v);
+  return riskFactors(assets, markets);
+}
+
+/** The venue as a plain description in the venue file's format (what a deployment file embeds). */
+export function venueDescription(v: Venue): Record<string, unknown> {
+  return {
+    version: 1,
+    name: v.name,
+    instance: v.instance.name,
+    assets: v.assets.map((a) => ({ ...a })),
+    markets: v.markets.map((m) => ({ ...m })),
+    ratios: { initialBps: v.ratios.initialBps, maintenanceBps: v.ratios.maintenanceBps },
+    policy: { ...v.policy },
+  };
+}
+
+/** The registry's constructor arguments: every slot of the instance, unused ones with zero weight. */
+export function registryParameters(v: Venue): { assets: AssetRisk[]; markets: MarketRisk[] } {
   const unusedAsset: AssetRisk = { decimals: MAX_DECIMALS, collateralWeightBps: 0, liabilityWeightBps: 0 };
   const unusedMarket: MarketRisk = { decimals: MAX_DECIMALS, profitWeightBps: 0, lossWeightBps: 0, maintenanceMarginBps: 0 };
-  return riskFactors(pad<AssetRisk>(v.assets, v.instance.assets, unusedAsset), pad<MarketRisk>(v.markets, v.instance.positions, unusedMarket));
+  const strip = <T extends { symbol: string }>({ symbol: _symbol, ...rest }: T): Omit<T, "symbol"> => rest;
+  return {
+    assets: pad<AssetRisk>(v.assets.map(strip), v.instance.assets, unusedAsset),
+    markets: pad<MarketRisk>(v.markets.map(strip), v.instance.positions, unusedMarket),
+  };
 }

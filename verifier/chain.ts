@@ -336,7 +336,7 @@ export async function connect(rpc: string, deployment: Deployment, timeoutMs = 1
     throw new InputError(`'${rpc}' is not a URL`, "--rpc", "give the endpoint's URL, e.g. http://127.0.0.1:8545");
   }
   if (!/^(https?|wss?):$/.test(url.protocol)) throw new InputError(`unsupported RPC scheme '${url.protocol}'`, "--rpc", "use an http(s) URL");
-  const provider = new JsonRpcProvider(rpc, Network.from(deployment.chainId), { staticNetwork: true, batchMaxCount: 1 });
+  const provider = new JsonRpcProvider(rpc, Network.from(deployment.chainId), { staticNetwork: true, batchMaxCount: 1, cacheTimeout: -1 });
   let timer: NodeJS.Timeout | undefined;
   try {
     const chainId = await Promise.race([
