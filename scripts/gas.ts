@@ -1,0 +1,108 @@
+/**
+ * Gas used by every on-chain action of the system, read from transaction receipts on a local Hardhat
+ * chain with real Solvency_4x2 proofs: deployments, attester registration, risk updates, publishing a
+ * round, solvency and insolvency proofs, borrowing, repaying and both kinds of liquidation.
+ * Writes bench/gas.json and prints a Markdown table.
+ *
+ *   npm run gas          (after npm run build)
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import type { Contract, TransactionReceipt, TransactionResponse } from "ethers";
+import { ROOT } from "../prover/artifacts.ts";
+import { attesterPublicKey } from "../prover/attestation.ts";
+import { publishRound, registerAttester } from "../verifier/contracts.ts";
+import { OTHER_SECRET } from "../test/helpers/fixtures.ts";
+import {
+  CONFIG, CREDIT, INITIAL_RATIO_BPS, INSTANCE, LIABILITY_FACTOR, MAINTENANCE_RATIO_BPS, MARKS, POOR, PRICES,
+  deployTestSystem, now, proveStatement, releaseProver, type ProofBundle, type TestSystem,
+} from "../test/helpers/system.ts";
+
+interface Row { action: string; gas: bigint; note: string }
+
+const INITIAL = 2;
+const MAINTENANCE = 1;
+const BORROW = 5000n * CREDIT;
+
+async function main(): Promise<void> {
+  const rows: Row[] = [];
+  const sys: TestSystem = await deployTestSystem();
+  const mined = async (tx: Promise<TransactionResponse> | TransactionResponse): Promise<TransactionReceipt> => {
+    const receipt = await (await tx).wait();
+    if (!receipt || receipt.status !== 1) throw new Error("transaction failed");
+    return receipt;
+  };
+  const record = (action: string, r: TransactionReceipt, note = ""): void => {
+    rows.push({ action, gas: r.gasUsed, note });
+  };
+  const call = (c: Contract, fn: string, ...args: unknown[]) => c.getFunction(fn)(...args) as Promise<TransactionResponse>;
+
+  for (const [name, c] of Object.entries({
+    Poseidon3: sys.poseidon3, Poseidon5: sys.poseidon5, Poseidon8: sys.poseidon8, [`Groth16Verifier_${INSTANCE}`]: sys.verifier,
+    RiskRegistry: sys.registry, PriceOracle: sys.oracle, SolvencyGate: sys.gate, MarginVenue: sys.venue,
+  })) {
+    const r = await c.deploymentTransaction()?.wait();
+    if (r) record(`deploy ${name}`, r, name.startsWith("Poseidon") ? "hasher only; its constants contracts are deployed before it" : "");
+  }
+
+  record("register attester", (await registerAttester(sys.gate, attesterPublicKey(OTHER_SECRET))).receipt, "binding = Poseidon(5) on chain");
+  record("update risk: one asset", await mined(call(sys.registry, "setAsset", 0, CONFIG.assets[0])), `re-commits ${2 * CONFIG.assets.length + 3 * CONFIG.markets.length} factors`);
+  record("update risk: all parameters", await mined(call(sys.registry, "setParameters", CONFIG.assets, CONFIG.markets)));
+  const published = await publishRound(sys.oracle, PRICES, MARKS);
+  record("publish price round", published.receipt, `${PRICES.length} prices + ${MARKS.length} marks, chain hash + context on chain`);
+  const roundId = published.round.roundId;
+
+  const prove = (account: string, nonce: bigint, claim: 0n | 1n, ratioBps: bigint, publicLiability: bigint, attestedAt: bigint, poor = false): Promise<ProofBundle> =>
+    proveStatement(sys, { account, roundId, nonce, claim, ratioBps, publicLiability, attestedAt, ...(poor ? { portfolio: POOR } : {}) });
+  const t = await now(sys);
+  const a1 = await prove(sys.alice.address, 1n, 1n, INITIAL_RATIO_BPS, 0n, t);
+  const a2 = await prove(sys.alice.address, 2n, 1n, MAINTENANCE_RATIO_BPS, 0n, t);
+  const a3 = await prove(sys.alice.address, 3n, 1n, INITIAL_RATIO_BPS, BORROW * LIABILITY_FACTOR, t);
+  const b1 = await prove(sys.bob.address, 1n, 1n, INITIAL_RATIO_BPS, BORROW * LIABILITY_FACTOR, t);
+  const bInsolvent = await prove(sys.bob.address, 1n, 0n, MAINTENANCE_RATIO_BPS, BORROW * LIABILITY_FACTOR, t, true);
+
+  const alice = sys.gate.connect(sys.alice);
+  record("prove solvency (first proof of the account)", await mined(alice.getFunction("proveSolvency")(a1.proof, roundId, sys.attesterId, t, 1n, INITIAL)),
+    "verify + bind + record; the account's slot goes from zero to non-zero");
+  record("prove solvency (later proof)", await mined(alice.getFunction("proveSolvency")(a2.proof, roundId, sys.attesterId, t, 2n, MAINTENANCE)),
+    "verify + bind + record");
+  const venueA = sys.venue.connect(sys.alice);
+  record("deposit collateral", await mined(venueA.getFunction("deposit")(100n * CREDIT)));
+  record("borrow (with proof)", await mined(venueA.getFunction("borrow")(BORROW, a3.proof, roundId, sys.attesterId, t, 3n)),
+    "proof counting the new debt + token transfer");
+  record("repay", await mined(venueA.getFunction("repay")(sys.alice.address, 1000n * CREDIT)));
+  record("withdraw (with debt, solvent)", await mined(venueA.getFunction("withdraw")(10n * CREDIT)));
+
+  const venueB = sys.venue.connect(sys.bob);
+  await mined(venueB.getFunction("deposit")(100n * CREDIT));
+  await mined(venueB.getFunction("borrow")(BORROW, b1.proof, roundId, sys.attesterId, t, 1n));
+  record("prove insolvency", await mined(sys.gate.connect(sys.keeper).getFunction("proveInsolvency")(sys.bob.address, bInsolvent.proof, roundId, sys.attesterId, t, 1n)),
+    "posted by a keeper");
+  record("liquidate (insolvency proof)", await mined(sys.venue.connect(sys.keeper).getFunction("liquidate")(sys.bob.address)));
+
+  const st = await sys.gate.getFunction("accountState")(sys.alice.address);
+  await sys.helpers.time.setNextBlockTimestamp(BigInt(st.validUntil) + BigInt(CONFIG.gracePeriod) + 1n);
+  record("liquidate (lapsed maintenance proof)", await mined(sys.venue.connect(sys.keeper).getFunction("liquidate")(sys.alice.address)));
+  await releaseProver();
+
+  const out = {
+    instance: INSTANCE,
+    compiler: { solc: "0.8.28", optimizer: { enabled: true, runs: 200 }, evmVersion: "cancun" },
+    universe: { assets: CONFIG.assets.length, markets: CONFIG.markets.length },
+    actions: rows.map((r) => ({ action: r.action, gas: Number(r.gas), note: r.note })),
+  };
+  const file = path.join(ROOT, "bench", "gas.json");
+  mkdirSync(path.dirname(file), { recursive: true });
+  writeFileSync(file, JSON.stringify(out, null, 2) + "\n");
+
+  console.log(`Gas per action (${INSTANCE}, ${out.universe.assets} assets × ${out.universe.markets} markets, solc 0.8.28, optimizer 200 runs)\n`);
+  console.log("| action | gas | note |\n|---|---:|---|");
+  for (const r of rows) console.log(`| ${r.action} | ${r.gas.toLocaleString("en-US")} | ${r.note} |`);
+  console.log(`\nwritten ${path.relative(ROOT, file)}`);
+}
+
+main().catch(async (err: unknown) => {
+  await releaseProver();
+  console.error(`error: ${(err as Error).message}`);
+  process.exit(1);
+});
