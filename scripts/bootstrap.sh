@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Prepares a machine for the project: Node >= 22.13 first on PATH (installed from the npm registry into
-# ~/.cache/node22 when the machine's own node is missing or older) and the locked dependencies (npm ci).
+# ~/.cache/node22 when the machine's own node is missing or older) and the locked dependencies.
 #
 #   bash scripts/bootstrap.sh demo   # then build everything and run the demo (npm run demo)
 #   bash scripts/bootstrap.sh test   # then build everything and run the tests (npm test)
@@ -53,11 +53,23 @@ zks_ensure_node() {
   zks_node_ok || zks_die "$bin/node is not Node >= $ZKS_NODE_MIN_MAJOR.$ZKS_NODE_MIN_MINOR"
 }
 
-# Node first on PATH, versions printed, dependencies installed exactly as locked.
+# The locked dependencies. Not `npm ci`: the registry serves hardhat's EDR runtime 0.22 only for the
+# Linux x64 builds, so the lockfile cannot list the other platforms' optional builds, and npm ci
+# refuses a lockfile that omits any. `npm install` installs the same locked versions; a lockfile it
+# had to change means package.json and package-lock.json disagree, which fails here as npm ci would.
+zks_install_deps() {
+  local before after
+  before="$(cksum < package-lock.json)"
+  npm install --no-audit --no-fund
+  after="$(cksum < package-lock.json)"
+  [ "$before" = "$after" ] || zks_die "package-lock.json did not match package.json (npm install changed it); commit the updated lockfile"
+}
+
+# Node first on PATH, versions printed, dependencies installed as locked.
 zks_prepare() {
   zks_ensure_node
   echo "node $(node --version) ($(command -v node)), npm $(npm --version)"
-  npm ci --no-audit --no-fund
+  zks_install_deps
 }
 
 if [ "${BASH_SOURCE[0]}" = "$0" ]; then
