@@ -2,7 +2,8 @@
  * Deploys the whole system for a venue file to an RPC endpoint and writes the deployment file the CLI
  * reads with --deployment: Poseidon hashers, the instance's Groth16 verifier, risk registry (configured
  * from the venue file), price oracle, solvency gate and margin venue (with mintable test tokens for
- * escrow and credit unless existing tokens are given).
+ * escrow and credit unless existing tokens are given; a test credit token is minted into the venue's
+ * reserves).
  *
  *   tsx scripts/deploy.ts --venue FILE [--rpc URL] [--out deployment.json] [--keystore FILE]
  *                         [--collateral-token ADDRESS] [--credit-token ADDRESS] [--force]
@@ -20,7 +21,15 @@ import { readSetupInfo } from "../prover/setup-info.ts";
 import { writeFileAtomic, InputError } from "../prover/files.ts";
 import { signerFrom } from "../cli/signer.ts";
 
-export interface DeployOptions { collateralToken?: string; creditToken?: string }
+export interface DeployOptions {
+  collateralToken?: string;
+  creditToken?: string;
+  /** credit (whole tokens) minted into the venue's reserves when the credit token is a test token */
+  fundCredit?: bigint;
+}
+
+/** Reserves a venue with a test credit token starts with, in whole tokens. */
+export const DEFAULT_TEST_CREDIT = 1_000_000n;
 
 export interface Deployed {
   system: System;
@@ -46,6 +55,11 @@ export async function deployVenue(signer: Signer, venue: Venue, opts: DeployOpti
     collateralToken: opts.collateralToken,
     creditToken: opts.creditToken,
   });
+  if (!opts.creditToken) {
+    const decimals = (await system.credit.getFunction("decimals")()) as bigint;
+    const amount = (opts.fundCredit ?? DEFAULT_TEST_CREDIT) * 10n ** decimals;
+    await (await system.credit.getFunction("mint")(await system.venue.getAddress(), amount)).wait();
+  }
   const provider = signer.provider!;
   const chainId = (await provider.getNetwork()).chainId;
   const address = (c: { getAddress(): Promise<string> }): Promise<string> => c.getAddress();
