@@ -22,7 +22,7 @@ import { compile } from "./compile-circuits.ts";
 import { readR1csHeader } from "./lib/binfile.ts";
 import { ceremonyPtau, devPtau, type PtauRecord } from "./lib/ptau.ts";
 import { snark, recordingLogger, hashHex, releaseCurve, type RecordingLogger } from "./lib/snarkjs-api.ts";
-import { timed, atomicOutput, type Log } from "./lib/steps.ts";
+import { timed, atomicOutput, withLock, type Log } from "./lib/steps.ts";
 
 const require = createRequire(import.meta.url);
 const SNARKJS_DIR = path.resolve(path.dirname(require.resolve("snarkjs")), "..");
@@ -162,12 +162,20 @@ async function universalSetup(name: string, system: "plonk" | "fflonk", ptau: Pt
   return { circuitHash: null, contributions: [] };
 }
 
-/** Sets up one instance for one proof system; returns what setup.json records. */
+/**
+ * Sets up one instance for one proof system; returns what setup.json records. Two builds sharing the
+ * work tree take turns, so the second finds the first's result up to date.
+ */
 export async function setup(inst: InstanceSpec, opts: SetupOptions, log: Log = console.log): Promise<SetupInfo> {
+  compile(inst);
+  const out = setupArtifacts(inst.name, opts.system);
+  return withLock(path.join(out.dir, ".setup.lock"), `the ${opts.system} setup of ${inst.name}`, log, () => setupLocked(inst, opts, log));
+}
+
+async function setupLocked(inst: InstanceSpec, opts: SetupOptions, log: Log): Promise<SetupInfo> {
   const { name } = inst;
   const { system } = opts;
   const out = setupArtifacts(name, system);
-  compile(inst);
   const r1cs = readR1csHeader(out.r1cs);
   // snarkjs' domain: the smallest 2^k above constraints + public inputs + outputs (one row each for the public values).
   const power = Math.max(1, ceilLog2(r1cs.constraints + r1cs.publicInputs + r1cs.outputs + 1));

@@ -16,7 +16,7 @@ import { ROOT } from "../../prover/artifacts.ts";
 import { writeFileAtomic, toJson } from "../../prover/files.ts";
 import { snark, recordingLogger } from "./snarkjs-api.ts";
 import { withBinFile, readLE } from "./binfile.ts";
-import { timed, atomicOutput, type Log } from "./steps.ts";
+import { timed, atomicOutput, withLock, type Log } from "./steps.ts";
 
 /** BN254 base field modulus, as a ptau file's header stores it. */
 const BN254_Q = 21888242871839275222246405745257275088696311157297823662689037894645226208583n;
@@ -286,7 +286,11 @@ export async function generateDevPtau(power: number, log: Log, dir = ptauCacheDi
  * take the largest there is.
  */
 export async function devPtau(power: number, log: Log, largest = false): Promise<PtauRecord> {
-  return (await cachedDevPtau(power, log, largest)) ?? (await sharedDevPtau(power, log, largest)) ?? (await generateDevPtau(power, log));
+  const cached = await cachedDevPtau(power, log, largest);
+  if (cached) return cached;
+  // Another build may be copying or generating the same file: wait for it, then look again.
+  return withLock(path.join(ptauCacheDir(), ".dev.lock"), "the development ptau cache", log, async () =>
+    (await cachedDevPtau(power, log, largest)) ?? (await sharedDevPtau(power, log, largest)) ?? (await generateDevPtau(power, log)));
 }
 
 /**

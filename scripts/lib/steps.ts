@@ -1,11 +1,13 @@
 /**
- * Step lines for the slow build steps, and outputs made atomically: a step writes to a temporary
- * file beside its target and the target appears only once the step succeeded, so an interrupted or
- * failed build never leaves a half-written key or ptau that a later run would trust.
+ * Step lines for the slow build steps, outputs made atomically (a step writes to a temporary file
+ * beside its target, and the target appears only once the step succeeded, so an interrupted or failed
+ * build never leaves a half-written key or ptau that a later run would trust), and a lock so that two
+ * builds sharing a work tree or a cache do the same slow work once, one after the other.
  */
 import { randomBytes } from "node:crypto";
-import { existsSync, renameSync, rmSync } from "node:fs";
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from "node:fs";
 import path from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 
 export type Log = (line: string) => void;
 
@@ -29,5 +31,51 @@ export async function atomicOutput<T>(target: string, produce: (tmp: string) => 
     return result;
   } finally {
     rmSync(tmp, { force: true });
+  }
+}
+
+const alive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "EPERM";
+  }
+};
+
+/**
+ * Runs `work` holding the lock file `lockFile` (created exclusively, holding the owner's pid). A lock
+ * held by a live process is waited for; one left by a process that died is taken over.
+ */
+export async function withLock<T>(lockFile: string, what: string, log: Log, work: () => Promise<T>): Promise<T> {
+  mkdirSync(path.dirname(lockFile), { recursive: true });
+  let announced = false;
+  for (;;) {
+    try {
+      const fd = openSync(lockFile, "wx");
+      writeSync(fd, String(process.pid));
+      closeSync(fd);
+      break;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
+    }
+    let owner = NaN;
+    try {
+      owner = Number(readFileSync(lockFile, "utf8"));
+    } catch {
+      continue; // released between our attempt and the read
+    }
+    if (Number.isInteger(owner) && owner > 0 && owner !== process.pid && alive(owner)) {
+      if (!announced) log(`  waiting for another process (pid ${owner}) working on ${what}`);
+      announced = true;
+      await sleep(2000);
+    } else {
+      rmSync(lockFile, { force: true });
+    }
+  }
+  try {
+    return await work();
+  } finally {
+    rmSync(lockFile, { force: true });
   }
 }

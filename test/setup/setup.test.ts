@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import { createHash } from "node:crypto";
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, truncateSync, statSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, truncateSync, statSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { ROOT, artifacts } from "../../prover/artifacts.ts";
@@ -8,6 +9,7 @@ import { readSetupInfo } from "../../prover/setup-info.ts";
 import { PUBLIC_SIGNAL_NAMES } from "../../prover/spec.ts";
 import { ceremonyPtau, readPtauHeader, requirePtau } from "../../scripts/lib/ptau.ts";
 import { snark, releaseCurve } from "../../scripts/lib/snarkjs-api.ts";
+import { withLock } from "../../scripts/lib/steps.ts";
 
 const NAME = "Solvency_4x2";
 const sha256 = (file: string): string => createHash("sha256").update(readFileSync(file)).digest("hex");
@@ -147,5 +149,38 @@ describe("powers-of-tau checks", () => {
     const second = await ceremonyPtau(prepared, 3, (l) => again.push(l));
     expect(second.blake2b).to.equal(first.blake2b);
     expect(again).to.deep.equal([]);
+  });
+});
+
+describe("setup lock", () => {
+  let dir: string;
+  beforeEach(() => (dir = mkdtempSync(path.join(os.tmpdir(), "zks-lock-"))));
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("waits while a live process holds the lock, then runs and releases it", async () => {
+    const lock = path.join(dir, ".setup.lock");
+    writeFileSync(lock, String(process.ppid));
+    const lines: string[] = [];
+    let ranAt = 0;
+    const released = Date.now() + 300;
+    setTimeout(() => rmSync(lock), 300);
+    await withLock(lock, "the test", (l) => lines.push(l), async () => {
+      ranAt = Date.now();
+      expect(readFileSync(lock, "utf8")).to.equal(String(process.pid));
+    });
+    expect(ranAt).to.be.at.least(released);
+    expect(lines.join("\n")).to.match(new RegExp(`waiting for another process \\(pid ${process.ppid}\\) working on the test`));
+    expect(existsSync(lock)).to.equal(false);
+  });
+
+  it("takes over a lock left by a process that has died", async () => {
+    const lock = path.join(dir, ".setup.lock");
+    const dead = spawnSync(process.execPath, ["-e", "process.pid"]).pid!;
+    writeFileSync(lock, String(dead));
+    const lines: string[] = [];
+    const value = await withLock(lock, "the test", (l) => lines.push(l), async () => 42);
+    expect(value).to.equal(42);
+    expect(lines).to.deep.equal([]);
+    expect(existsSync(lock)).to.equal(false);
   });
 });
