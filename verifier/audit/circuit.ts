@@ -198,7 +198,7 @@ export async function auditCircuit(opts: CircuitAuditOptions): Promise<CircuitAu
   const detOk = unaccepted.length === 0 && outputsNotShown.length === 0;
   checks.push(check("determinacy", "Every signal is shown uniquely determined by the inputs", detOk ? "pass" : "fail",
     `${det.shown} of ${det.signals} signals shown unique, ${det.shownIfNonZero} provided named quantities are non-zero, ${det.notShown} not shown` +
-      (det.notShown > 0 ? ` (${det.roots.length} assumed, ${det.notShown - det.roots.length} following from them)` : ""),
+      (det.notShown > 0 ? ` (${det.roots.length} assumed${unaccepted.length === 0 ? ", each accepted" : `, ${unaccepted.length} not accepted`}; ${det.notShown - det.roots.length} following from them)` : ""),
     [
       ...outputsNotShown.map((o) => `output ${o.name} not shown unique`),
       ...det.roots.filter((r) => r.why !== "in no constraint").map((r) => `${r.name} not shown (${r.why}); ${r.follows} signals follow from it${r.justification ? "; accepted" : ""}`),
