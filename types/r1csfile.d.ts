@@ -24,6 +24,8 @@ declare module "r1csfile" {
     nConstraints: number;
     useCustomGates: boolean;
     constraints: Array<[R1csLinearCombination, R1csLinearCombination, R1csLinearCombination]>;
+    /** with loadMap: the label of the signal each wire carries */
+    map: number[];
   }
   export function readR1cs(fileName: string, options: R1csReadOptions): Promise<R1cs>;
 }

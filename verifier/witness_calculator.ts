@@ -262,7 +262,7 @@ export class WitnessCalculator {
       const values = flatten(value);
       const [hi, lo] = signalHash(name);
       const size = this.ex.getInputSignalSize(hi, lo);
-      if (size < 0) throw new WitnessError(`the circuit has no input signal '${name}'`);
+      if (size <= 0) throw new WitnessError(`the circuit has no input signal '${name}'`);
       if (values.length !== size) throw new WitnessError(`input signal '${name}' takes ${size} values, got ${values.length}`);
       values.forEach((v, i) => {
         const x = BigInt(v) % this.prime;

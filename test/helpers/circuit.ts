@@ -9,7 +9,7 @@ import { existsSync } from "node:fs";
 import { artifacts } from "../../prover/artifacts.ts";
 import { attest } from "../../prover/attestation.ts";
 import { attesterBinding, contextHash, packStatement, type Domain } from "../../prover/commitments.ts";
-import type { PriceRound, RiskFactors } from "../../prover/model.ts";
+import type { EncodedPortfolio, PriceRound, RiskFactors } from "../../prover/model.ts";
 import { chainHash } from "../../prover/poseidon.ts";
 import { FIELD, STATEMENT_FIELDS, TAGS, spec } from "../../prover/spec.ts";
 import { buildInput, ClaimDoesNotHold, type CircuitInput, type ProofRequest } from "../../prover/witness.ts";
@@ -160,5 +160,15 @@ export function rawInput(c: RawCase, signing: RawSigning = {}): CircuitInput {
     sigR8x: str(attestation.signature.R8x),
     sigR8y: str(attestation.signature.R8y),
     sigS: str(attestation.signature.S),
+  };
+}
+
+/** The model's view of a raw case whose values are all in range (positions signed again). */
+export function modelPortfolio(c: RawCase): EncodedPortfolio {
+  return {
+    collateral: c.collateral,
+    debt: c.debt,
+    positions: c.positionSize.map((s, j) => ({ size: c.positionShort[j] === 1n ? -s : s, entryPrice: c.positionEntry[j]! })),
+    salt: c.salt,
   };
 }
