@@ -4,7 +4,6 @@
  */
 import type { Command } from "commander";
 import { Output, classify, EXIT } from "./output.ts";
-import { releaseProvingResources } from "../prover/prove.ts";
 
 export interface CommonOptions { json?: boolean; quiet?: boolean; debug?: boolean }
 
@@ -33,7 +32,8 @@ export function action<P extends unknown[], O extends CommonOptions>(fn: (out: O
       out.failure(failure, err);
       code = failure.exitCode;
     } finally {
-      await releaseProvingResources();
+      // snarkjs's worker threads keep the process alive; they exist only if a proof was made or checked.
+      if ((globalThis as { curve_bn128?: unknown }).curve_bn128) await (await import("../prover/prove.ts")).releaseProvingResources();
     }
     process.exit(code);
   };

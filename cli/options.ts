@@ -3,7 +3,7 @@
  * sources of a venue: a venue file or a deployment file that embeds one. Every bad value becomes one
  * InputError naming the flag.
  */
-import { getAddress } from "ethers";
+import { getAddress } from "ethers/address";
 import { InputError } from "../prover/files.ts";
 import { loadVenue, type Venue } from "../prover/venue.ts";
 import { loadDeployment, type Deployment } from "../verifier/deployment.ts";

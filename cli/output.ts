@@ -9,11 +9,16 @@
  *   3  chain or RPC error (unreachable endpoint, wrong chain, transaction refused)
  */
 import { InputError } from "../prover/files.ts";
-import { ClaimDoesNotHold } from "../prover/witness.ts";
-import { ProofFailed } from "../prover/prove.ts";
 import { BoundError } from "../prover/model.ts";
-import { ratioBpsOf } from "../prover/ratio.ts";
-import { ChainFailure } from "../verifier/chain.ts";
+import { ratioBpsOf, type Valuation } from "../prover/ratio.ts";
+import type { ChainFailure } from "../verifier/chain.ts";
+
+/**
+ * The proving and chain modules load circomlibjs, snarkjs and ethers, which takes seconds; their
+ * errors are recognised by class name so that `--help` and input errors never load them.
+ */
+const isNamed = (err: unknown, name: string): boolean => err instanceof Error && err.constructor.name === name;
+interface ClaimFailure { valuation: Valuation; ratioBps: bigint; claim: 0n | 1n }
 
 export const EXIT = { ok: 0, input: 1, claim: 2, chain: 3 } as const;
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
@@ -43,17 +48,21 @@ export class ChainError extends CliError {
 export function classify(err: unknown, context: { where?: string } = {}): CliError {
   if (err instanceof CliError) return err;
   if (err instanceof InputError) return new CliError(err.problem, err.where, err.fix, EXIT.input);
-  if (err instanceof ChainFailure) return new CliError(err.problem, err.where, err.fix, err.verification ? EXIT.claim : EXIT.chain);
-  if (err instanceof ClaimDoesNotHold) {
-    const r = ratioBpsOf(err.valuation);
-    const fix = err.claim === 1n
+  if (isNamed(err, "ChainFailure")) {
+    const c = err as ChainFailure;
+    return new CliError(c.problem, c.where, c.fix, c.verification ? EXIT.claim : EXIT.chain);
+  }
+  if (isNamed(err, "ClaimDoesNotHold")) {
+    const c = err as Error & ClaimFailure;
+    const r = ratioBpsOf(c.valuation);
+    const fix = c.claim === 1n
       ? "add collateral or repay debt, or prove against a lower required ratio"
       : "the portfolio is solvent at this ratio: an insolvency proof cannot be made";
     return new CliError(
-      `the ${err.claim === 1n ? "solvency" : "insolvency"} claim at ${err.ratioBps} bps does not hold: the portfolio's ratio is ${r === null ? "unbounded (no liabilities)" : `${r} bps`}`,
+      `the ${c.claim === 1n ? "solvency" : "insolvency"} claim at ${c.ratioBps} bps does not hold: the portfolio's ratio is ${r === null ? "unbounded (no liabilities)" : `${r} bps`}`,
       context.where ?? "portfolio", fix, EXIT.claim);
   }
-  if (err instanceof ProofFailed) return new CliError(err.message, context.where ?? "prover", "rebuild the circuit and setup with `npm run build`", EXIT.claim);
+  if (isNamed(err, "ProofFailed")) return new CliError((err as Error).message, context.where ?? "prover", "rebuild the circuit and setup with `npm run build`", EXIT.claim);
   if (err instanceof BoundError) return new CliError(err.message, context.where ?? "input", "bring the value within the circuit's bounds (circuits/spec.json)", EXIT.input);
   const e = err as Error & { code?: string };
   return new CliError(oneLine(e?.message ?? String(err)), context.where ?? "internal", "rerun with --debug for details", EXIT.input);

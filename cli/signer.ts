@@ -4,7 +4,7 @@
  * SOLVENCY_KEYSTORE_PASSWORD or a hidden prompt. A key is never taken from a flag: flags end up in
  * shell history and process listings.
  */
-import { Wallet, type Provider, type Signer } from "ethers";
+import type { Provider, Signer } from "ethers";
 import { createInterface } from "node:readline";
 import { Writable } from "node:stream";
 import { InputError, readText } from "../prover/files.ts";
@@ -28,6 +28,7 @@ async function promptHidden(question: string): Promise<string> {
 }
 
 export async function signerFrom(o: SignerOptions, provider: Provider): Promise<Signer> {
+  const { Wallet } = await import("ethers");
   const envKey = process.env.SOLVENCY_PRIVATE_KEY;
   if (o.keystore) {
     const json = readText(o.keystore, "keystore file");
@@ -52,6 +53,7 @@ export async function signerFrom(o: SignerOptions, provider: Provider): Promise<
 
 /** Encrypts a private key into a keystore (scrypt, as geth and ethers write them). */
 export async function encryptKey(privateKey: string, password: string): Promise<{ address: string; json: string }> {
+  const { Wallet } = await import("ethers");
   const w = new Wallet(privateKey);
   return { address: w.address, json: await w.encrypt(password) };
 }

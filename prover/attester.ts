@@ -6,7 +6,7 @@
 import { randomBytes } from "node:crypto";
 import { statSync } from "node:fs";
 import { z } from "zod";
-import { getAddress } from "ethers";
+import { getAddress } from "ethers/address";
 import { InputError, loadDocument, validate, toJson, writeFileAtomic } from "./files.ts";
 import { bigintText, addressText } from "./schema.ts";
 import { attest, attesterPublicKey, eddsaReady, verifyAttestation, type Attestation } from "./attestation.ts";

@@ -4,7 +4,7 @@
  * Ethereum addresses, each failure with a problem and a fix.
  */
 import { z } from "zod";
-import { getAddress } from "ethers";
+import { getAddress } from "ethers/address";
 import { addIssue } from "./files.ts";
 
 export const symbolSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$/, {

@@ -5,12 +5,13 @@
 import type { Command } from "commander";
 import { action, common, type CommonOptions } from "../command.ts";
 import { venueFrom, parseAddress, parseUint, nowSeconds, type VenueSource } from "../options.ts";
-import { generateAttesterKey, writeAttesterKey, loadAttesterKey, signAttestation, attestationJson, addressOf } from "../../prover/attester.ts";
 import { loadPortfolio, checkUniverse, encodePortfolio } from "../../prover/portfolio.ts";
 import { universeOf } from "../../prover/venue.ts";
-import { portfolioCommitment, attesterBinding } from "../../prover/commitments.ts";
-import { poseidonReady } from "../../prover/poseidon.ts";
 import { writeFileAtomic, InputError } from "../../prover/files.ts";
+
+// Loaded when a command runs: circomlibjs takes a second to import.
+const attesterLib = () => import("../../prover/attester.ts");
+const commitmentsLib = () => import("../../prover/commitments.ts");
 
 interface KeygenOptions extends CommonOptions { out: string; force?: boolean }
 interface AttestOptions extends CommonOptions, VenueSource {
@@ -30,6 +31,7 @@ export function registerAttester(program: Command): void {
     .option("-o, --out <file>", "key file to write", "attester-key.json")
     .option("-f, --force", "replace an existing key file")
     .action(action<[], KeygenOptions>(async (out, o) => {
+      const { generateAttesterKey, writeAttesterKey } = await attesterLib();
       const key = await generateAttesterKey();
       writeAttesterKey(o.out, key, !!o.force);
       out.result({ file: o.out, publicKey: key.publicKey }, [
@@ -54,6 +56,9 @@ export function registerAttester(program: Command): void {
     .option("-f, --force", "replace an existing file")
     .action(action<[], AttestOptions>(async (out, o) => {
       const { venue, deployment } = venueFrom(o);
+      const { loadAttesterKey, signAttestation, attestationJson, addressOf } = await attesterLib();
+      const { portfolioCommitment, attesterBinding } = await commitmentsLib();
+      const { poseidonReady } = await import("../../prover/poseidon.ts");
       let chainId: bigint;
       let gate: string;
       if (deployment) {

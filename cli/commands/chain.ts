@@ -8,14 +8,17 @@ import { action, common, type CommonOptions } from "../command.ts";
 import { parseAddress } from "../options.ts";
 import { signerFrom, encryptKey } from "../signer.ts";
 import { loadDeployment } from "../../verifier/deployment.ts";
-import { connect, type Chain } from "../../verifier/chain.ts";
-import { loadPrices, roundJson } from "../../prover/prices.ts";
-import { loadAttesterKey } from "../../prover/attester.ts";
-import { loadProofFile } from "../../prover/proof-file.ts";
-import { poseidonReady } from "../../prover/poseidon.ts";
+import type { Chain } from "../../verifier/chain.ts";
 import { writeFileAtomic, InputError } from "../../prover/files.ts";
-import { Wallet } from "ethers";
 import type { Output } from "../output.ts";
+
+// Loaded when a command runs: the chain client and the hashing libraries take seconds to import.
+const load = async () => ({
+  ...(await import("../../prover/poseidon.ts")),
+  ...(await import("../../prover/prices.ts")),
+  ...(await import("../../prover/attester.ts")),
+  ...(await import("../../prover/proof-file.ts")),
+});
 
 interface ChainOptions extends CommonOptions { deployment: string; rpc: string; keystore?: string }
 
@@ -32,6 +35,7 @@ function onChain(cmd: Command, signs: boolean): Command {
 
 async function withChain<T>(o: ChainOptions, out: Output, fn: (chain: Chain) => Promise<T>): Promise<T> {
   const deployment = loadDeployment(o.deployment);
+  const { connect } = await import("../../verifier/chain.ts");
   const chain = await connect(o.rpc, deployment);
   try {
     if (deployment.development) out.note(`note: ${deployment.instance} runs with a development trusted setup on chain ${deployment.chainId}`);
@@ -51,6 +55,7 @@ export function registerChain(program: Command): void {
     .option("-o, --out <file>", "round file to write", "round.json")
     .option("-f, --force", "replace an existing round file")
     .action(action<[], ChainOptions & { prices: string; out: string; force?: boolean }>(async (out, o) => {
+      const { poseidonReady, loadPrices, roundJson } = await load();
       await poseidonReady();
       await withChain(o, out, async (chain) => {
         const venue = chain.deployment.venue;
@@ -71,6 +76,7 @@ export function registerChain(program: Command): void {
     .description("register an attester's public key with the gate (governor)")
     .requiredOption("--key <file>", "the attester's key file (only its public key is used)")
     .action(action<[], ChainOptions & { key: string }>(async (out, o) => {
+      const { loadAttesterKey } = await load();
       const key = await loadAttesterKey(o.key);
       await withChain(o, out, async (chain) => {
         const signer = await signerFrom(o, chain.provider);
@@ -87,6 +93,7 @@ export function registerChain(program: Command): void {
     .option("--borrow <amount>", "borrow this much of the credit token (whole tokens) through the venue; the proof must be made with the same prove --borrow")
     .addHelpText("after", "\nExit codes: 0 accepted; 1 bad input or no key; 2 the gate's verifier refused the proof; 3 chain error or refused transaction.\n")
     .action(action<[string], ChainOptions & { borrow?: string }>(async (out, file, o) => {
+      const { poseidonReady, loadProofFile } = await load();
       await poseidonReady();
       const record = loadProofFile(file);
       await withChain(o, out, async (chain) => {
@@ -144,7 +151,7 @@ export function registerChain(program: Command): void {
     .action(action<[], CommonOptions & { out: string; force?: boolean }>(async (out, o) => {
       const password = process.env.SOLVENCY_KEYSTORE_PASSWORD;
       if (!password) throw new InputError("no keystore password", "SOLVENCY_KEYSTORE_PASSWORD", "set SOLVENCY_KEYSTORE_PASSWORD to the password to encrypt with");
-      const key = process.env.SOLVENCY_PRIVATE_KEY ?? Wallet.createRandom().privateKey;
+      const key = process.env.SOLVENCY_PRIVATE_KEY ?? (await import("ethers")).Wallet.createRandom().privateKey;
       let k: { address: string; json: string };
       try {
         k = await out.step("encrypting the key", () => encryptKey(key.trim(), password));

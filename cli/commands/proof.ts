@@ -7,19 +7,22 @@ import { action, common, type CommonOptions } from "../command.ts";
 import { NotVerified, classify } from "../output.ts";
 import { venueFrom, parseUint, parseTier, parseClaim, type VenueSource, type Tier, type Claim } from "../options.ts";
 import { loadPortfolio, checkUniverse, encodePortfolio } from "../../prover/portfolio.ts";
-import { loadAttestation, addressOf } from "../../prover/attester.ts";
-import { loadRound } from "../../prover/prices.ts";
 import { universeOf, venueRiskFactors, type Venue } from "../../prover/venue.ts";
-import { portfolioCommitment } from "../../prover/commitments.ts";
-import { poseidonReady } from "../../prover/poseidon.ts";
-import { Prover } from "../../prover/prove.ts";
-import { proofRecord, proofJson } from "../../prover/proof-file.ts";
 import { ratioBpsOf } from "../../prover/ratio.ts";
-import { buildInput } from "../../prover/witness.ts";
 import { writeFileAtomic, InputError } from "../../prover/files.ts";
 import { LIABILITY_LIMIT, RATIO_LIMIT, type PriceRound } from "../../prover/model.ts";
-import { verifyProofFile } from "../../verifier/verify.ts";
-import { connect } from "../../verifier/chain.ts";
+
+// The proving stack (circomlibjs, snarkjs, ethers) is loaded when a command runs, after its flags
+// and files were checked, so input errors and --help answer at once.
+const load = async () => ({
+  ...(await import("../../prover/poseidon.ts")),
+  ...(await import("../../prover/attester.ts")),
+  ...(await import("../../prover/commitments.ts")),
+  ...(await import("../../prover/prices.ts")),
+  ...(await import("../../prover/prove.ts")),
+  ...(await import("../../prover/proof-file.ts")),
+  ...(await import("../../prover/witness.ts")),
+});
 
 interface ProveOptions extends CommonOptions, VenueSource {
   portfolio: string;
@@ -44,7 +47,7 @@ function ratioFor(venue: Venue, tier: Tier): bigint {
 }
 
 /** Offline: everything from files and flags. */
-function offlineTerms(o: ProveOptions, venue: Venue, tier: Tier): Terms {
+function offlineTerms(o: ProveOptions, venue: Venue, tier: Tier, loadRound: (file: string, v: Venue) => { round: PriceRound }): Terms {
   if (!o.round) throw new InputError("no price round given", "command line", "pass --round FILE (written by solvency oracle publish), or --rpc URL with --deployment to read the latest round");
   if (!o.nonce) throw new InputError("no nonce given", "command line", "pass --nonce N (one more than the account's last accepted nonce), or --rpc URL to read it from the gate");
   const record = loadRound(o.round, venue);
@@ -86,9 +89,10 @@ export function registerProof(program: Command): void {
       const claim: Claim = parseClaim(o.claim);
       const tier: Tier = o.tier ? parseTier(o.tier) : claim === "solvent" ? "initial" : "maintenance";
       const { venue, deployment } = venueFrom(o);
-      await poseidonReady();
       const portfolio = loadPortfolio(o.portfolio);
       checkUniverse(portfolio, universeOf(venue), venue.name);
+      const { poseidonReady, loadAttestation, addressOf, portfolioCommitment, loadRound, Prover, proofRecord, proofJson, buildInput } = await load();
+      await poseidonReady();
       const attestation = await loadAttestation(o.attestation);
       if (attestation.instance !== venue.instance.name) {
         throw new InputError(`the attestation was made for ${attestation.instance}, the venue uses ${venue.instance.name}`, o.attestation, "ask the attester for an attestation for this venue");
@@ -103,6 +107,7 @@ export function registerProof(program: Command): void {
       let terms: Terms;
       if (o.rpc) {
         if (!deployment) throw new InputError("--rpc needs --deployment", "command line", "pass --deployment FILE (written by scripts/deploy.ts)");
+        const { connect } = await import("../../verifier/chain.ts");
         const chain = await connect(o.rpc, deployment);
         try {
           terms = await chain.proofTerms({
@@ -117,7 +122,7 @@ export function registerProof(program: Command): void {
         }
       } else {
         if (o.borrow) throw new InputError("--borrow needs --rpc", "command line", "offline, give the whole liability in value units with --liability");
-        terms = offlineTerms(o, venue, tier);
+        terms = offlineTerms(o, venue, tier, loadRound);
       }
       if (terms.round.timestamp > BigInt(Math.floor(Date.now() / 1000)) + 300n) out.warn("the round's timestamp is in the future");
       const prover = Prover.load(venue.instance.name);
@@ -152,6 +157,8 @@ export function registerProof(program: Command): void {
     .option("--vkey <file>", "verification key to use (default: the project's build of the proof's instance)")
     .addHelpText("after", "\nExit codes: 0 valid; 1 unreadable input; 2 the proof does not verify.\n")
     .action(action<[string], CommonOptions & { vkey?: string }>(async (out, file, o) => {
+      const { verifyProofFile } = await import("../../verifier/verify.ts");
+      const { addressOf } = await import("../../prover/attester.ts");
       const v = await verifyProofFile(file, o.vkey);
       const r = v.record;
       if (!v.valid) throw new NotVerified("the proof does not verify", file, "it was altered or made for another circuit or setup: ask the prover for a new proof");
