@@ -247,7 +247,7 @@ async function sharedDevPtau(power: number, log: Log, largest: boolean): Promise
 /**
  * Makes a development ptau of the given power on this machine: a new accumulator, one contribution
  * with fresh random entropy, a beacon, and phase-2 preparation (the slow step: about 28 minutes for
- * power 16 on two cores, a quarter of that per power less).
+ * power 16 on two cores, over a minute already for power 10).
  */
 export async function generateDevPtau(power: number, log: Log, dir = ptauCacheDir()): Promise<PtauRecord> {
   mkdirSync(dir, { recursive: true });
