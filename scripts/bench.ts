@@ -13,6 +13,7 @@
  * writes to build/bench (unless --out says where) and never touches the README.
  */
 import { existsSync, mkdirSync, readFileSync, readdirSync, statSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { ROOT, BUILD_DIR, manifest, instance, artifacts, type InstanceSpec } from "../prover/artifacts.ts";
@@ -28,7 +29,8 @@ import { markdown, targets, updateReadme } from "./bench/report.ts";
 import { RESULTS_VERSION, gasFileSchema, type BenchResults, type ConstraintCost, type GasReport, type Growth, type InstanceResult, type SystemResult } from "./bench/results.ts";
 import { leastSquares, formula, type Fit } from "./bench/stats.ts";
 import { templateCost } from "./bench/template-cost.ts";
-import { verifierGas, type SystemProof } from "./bench/verifier-gas.ts";
+import { verifierGas, instanceVerifier, type SystemProof } from "./bench/verifier-gas.ts";
+import { standInVerifierGas } from "./bench/stand-in.ts";
 
 interface Options {
   instances: InstanceSpec[];
@@ -41,6 +43,7 @@ interface Options {
 }
 
 const log = (line: string): void => console.log(line);
+const loadAverage = (): number => Math.round(os.loadavg()[0] * 100) / 100;
 const round = (x: number, digits = 2): number => Math.round(x * 10 ** digits) / 10 ** digits;
 
 /** The instance institutions use by default: the manifest's instance whose role says "default". */
@@ -118,7 +121,7 @@ async function measureInstance(inst: InstanceSpec, opts: Options): Promise<{ res
   const result: InstanceResult = {
     name: inst.name, assets: inst.assets, positions: inst.positions,
     constraints: info.constraints, wires: info.wires, power, compileSeconds: info.compileSeconds,
-    setup: null, warm: null, cold: null, verifierGas: null, skipped: null, raw: { cold: [], warm: null },
+    setup: null, warm: null, cold: null, verifierGas: null, skipped: null, loadAverage: null, raw: { cold: [], warm: null },
   };
   try {
     const { info: s, ranNow } = await ensureSetup(inst, "groth16", power);
@@ -128,6 +131,7 @@ async function measureInstance(inst: InstanceSpec, opts: Options): Promise<{ res
     log(`${inst.name}: not proved: ${result.skipped}`);
     return { result, proof: null };
   }
+  const before = loadAverage();
   log(`${inst.name}: ${info.constraints.total} constraints; ${opts.runs} cold runs ...`);
   result.raw.cold = coldRuns(inst.name, opts.runs);
   result.cold = coldMedians(result.raw.cold);
@@ -135,8 +139,9 @@ async function measureInstance(inst: InstanceSpec, opts: Options): Promise<{ res
   const { last, ...warm } = warmRun(inst.name, opts.runs, "groth16");
   result.raw.warm = warm;
   result.warm = warmMedians({ ...warm, last });
+  result.loadAverage = { before, after: loadAverage() };
   log(`${inst.name}: cold ${result.cold.totalMs} ms to a first proof; warm Prover.prove ${result.warm.proveMs} ms, proof ${result.warm.proofMs} ms; peak ${Math.max(result.cold.peakMemoryMiB, result.warm.peakMemoryMiB)} MiB`);
-  return { result, proof: { system: "groth16", ...last } };
+  return { result, proof: { system: "groth16", ...last, verifier: instanceVerifier(inst.name, "groth16") } };
 }
 
 async function measureSystem(inst: InstanceSpec, system: "plonk" | "fflonk", power: number, runs: number): Promise<{ result: SystemResult; proof: SystemProof | null }> {
@@ -149,7 +154,7 @@ async function measureSystem(inst: InstanceSpec, system: "plonk" | "fflonk", pow
     log(`${inst.name}: ${system} warm runs ...`);
     const { last, ...warm } = warmRun(inst.name, runs, system);
     result.warm = warmMedians({ ...warm, last });
-    return { result, proof: { system, ...last } };
+    return { result, proof: { system, ...last, verifier: instanceVerifier(inst.name, system) } };
   } catch (err) {
     result.error = (err as Error).message.split("\n")[0]!;
     log(`${inst.name}: ${system} not measured: ${result.error}`);
@@ -253,16 +258,21 @@ async function main(): Promise<void> {
 
   log("verifier gas: compiling and calling the exported verifiers on an in-process Hardhat network ...");
   for (const [name, list] of proofs) {
-    const gas = await verifierGas(name, list);
+    const gas = await verifierGas(list);
     const inst = measured.find((i) => i.name === name)!;
-    inst.verifierGas = gas.groth16 ?? null;
-    for (const s of systems) if (name === s.instance && gas[s.system]) s.verifierGas = gas[s.system]!;
+    inst.verifierGas = gas.find((g) => g.system === "groth16") ?? null;
+    for (const s of systems) if (s.instance === name) s.verifierGas = gas.find((g) => g.system === s.system) ?? null;
   }
   if (defResult?.warm) {
     systems.unshift({
       system: "groth16", instance: def.name, setupSeconds: defResult.setup?.seconds ?? null,
       zkeyMiB: round(statSync(artifacts(def.name).zkey).size / 2 ** 20, 1), warm: defResult.warm, verifierGas: defResult.verifierGas, error: null,
     });
+  }
+  let standIn = null;
+  if (opts.systems) {
+    log("verifier gas of every proof system on a stand-in circuit with the same public signals ...");
+    standIn = await standInVerifierGas((l) => log(`  ${l.trim()}`));
   }
   if (!opts.systems) systems.length = 0;
 
@@ -282,6 +292,7 @@ async function main(): Promise<void> {
     constraintCost: cost,
     growth: growth(measured, cost),
     proofSystems: systems,
+    standIn,
     gas,
     seconds: 0,
   };
@@ -290,7 +301,7 @@ async function main(): Promise<void> {
   mkdirSync(opts.out, { recursive: true });
   const file = path.join(opts.out, "results.json");
   writeFileAtomic(file, toJson(results), { overwrite: true });
-  const table = markdown(results);
+  const table = markdown(results, path.relative(ROOT, file));
   console.log(`\n${table}\n`);
   log(`wrote ${path.relative(process.cwd(), file) || file}`);
   if (opts.readme) {

@@ -88,24 +88,27 @@ function instanceRow(i: InstanceResult): string {
     orDash(i.warm, (w) => secs(w.proofMs)),
     orDash(i.warm?.proveMs, secs),
     orDash(i.cold, (c) => `${secs(c.totalMs)} (${secs(c.proveMs)})`),
-    orDash(i.warm || i.cold ? Math.max(i.warm?.peakMemoryMiB ?? 0, i.cold?.peakMemoryMiB ?? 0) : null, (m) => `${int(m)} MiB`),
+    orDash(i.cold?.peakMemoryMiB, (m) => `${int(m)} MiB`),
     orDash(i.warm, (w) => `${int(w.verifyMs)} ms`),
     orDash(i.verifierGas, (g) => int(g.verifyGas)),
   ];
   return `| ${cells.join(" | ")} |`;
 }
 
-export function markdown(r: BenchResults): string {
+/** The report; `resultsFile` is where the raw numbers were written, relative to the project. */
+export function markdown(r: BenchResults, resultsFile = "bench/results.json"): string {
   const m = r.machine;
   const out: string[] = [];
   out.push(`Measured ${r.date.slice(0, 10)} with \`${r.command}\` (${r.runs} runs each, medians${r.quick ? "; quick run: small instance only" : ""}) on ` +
     `${m.cores} × ${m.cpuModel}, ${m.memoryGiB} GiB, Node ${m.node}, snarkjs ${m.snarkjs}${m.circom ? `, ${m.circom}` : ""}; ` +
     `load average ${m.loadAverage} at the start (the machine was shared, so timings are upper bounds).` +
-    (r.quick ? "" : " Raw numbers: `bench/results.json`."));
+    ` Raw numbers: \`${resultsFile}\`.`);
   out.push("");
-  out.push("| instance | assets × positions | constraints | domain | compile | setup | witness | proof (warm) | Prover.prove (warm) | cold: process → proof (first prove) | peak memory | verify off chain | `verifyProof` gas |");
+  out.push("| instance | assets × positions | constraints | domain | compile | setup | witness | proof (warm) | Prover.prove (warm) | cold: process → proof (first prove) | peak memory (cold) | verify off chain | `verifyProof` gas |");
   out.push("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
   for (const i of r.instances) out.push(instanceRow(i));
+  const loads = r.instances.filter((i) => i.loadAverage).map((i) => `\`${i.name}\` ${i.loadAverage!.before} → ${i.loadAverage!.after}`);
+  if (loads.length > 0) out.push("", `1-minute load average before → after each instance's proving runs (${m.cores} cores): ${loads.join(", ")}.`);
   const skipped = r.instances.filter((i) => i.skipped);
   for (const i of skipped) out.push("", `\`${i.name}\` was compiled but not proved: ${i.skipped}`);
 
@@ -123,14 +126,25 @@ export function markdown(r: BenchResults): string {
   if (c.perPosition) out.push(`- Marginal constraints per position: ${c.perPosition.constraints.toFixed(1)} (${c.perPosition.from}).`);
   for (const f of r.growth.formulas) out.push(`- ${f}`);
 
-  if (r.proofSystems.length > 0) {
-    out.push("", `**Proof systems on \`${r.proofSystems[0]!.instance}\`**`, "");
-    out.push("| system | setup | proving key | proof (warm) | verify off chain | `verifyProof` gas | calldata | peak memory | note |");
-    out.push("|---|---:|---:|---:|---:|---:|---:|---:|---|");
-    for (const s of r.proofSystems) {
-      out.push(`| ${s.system} | ${orDash(s.setupSeconds, (x) => `${x.toFixed(0)} s`)} | ${orDash(s.zkeyMiB, (x) => `${x.toFixed(1)} MiB`)} | ` +
-        `${orDash(s.warm, (w) => secs(w.proofMs))} | ${orDash(s.warm, (w) => `${int(w.verifyMs)} ms`)} | ${orDash(s.verifierGas, (g) => int(g.verifyGas))} | ` +
-        `${orDash(s.verifierGas, (g) => `${g.calldataBytes} B`)} | ${orDash(s.warm, (w) => `${int(w.peakMemoryMiB)} MiB`)} | ${s.error ?? ""} |`);
+  if (r.proofSystems.length > 0 || r.standIn) {
+    const inst = r.proofSystems[0]?.instance ?? r.defaultInstance;
+    const stand = (system: string) => r.standIn?.gas.find((g) => g.system === system) ?? null;
+    out.push("", `**Proof systems on \`${inst}\`**`, "");
+    out.push(`| system | setup | proving key | proof (warm) | verify off chain | \`verifyProof\` gas, \`${inst}\` | \`verifyProof\` gas, stand-in | calldata | verifier deployment | note |`);
+    out.push("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|");
+    const systems = r.proofSystems.length > 0 ? r.proofSystems.map((s) => s.system) : (r.standIn?.gas.map((g) => g.system) ?? []);
+    for (const system of systems) {
+      const s = r.proofSystems.find((x) => x.system === system);
+      const g = s?.verifierGas ?? stand(system);
+      out.push(`| ${system} | ${orDash(s?.setupSeconds, (x) => `${x.toFixed(0)} s`)} | ${orDash(s?.zkeyMiB, (x) => `${x.toFixed(1)} MiB`)} | ` +
+        `${orDash(s?.warm, (w) => secs(w.proofMs))} | ${orDash(s?.warm, (w) => `${int(w.verifyMs)} ms`)} | ` +
+        `${orDash(s?.verifierGas, (x) => int(x.verifyGas))} | ${orDash(stand(system), (x) => int(x.verifyGas))} | ` +
+        `${orDash(g, (x) => `${x.calldataBytes} B`)} | ${orDash(g, (x) => int(x.deployGas))} | ${s?.error ?? ""} |`);
+    }
+    if (r.standIn) {
+      out.push("", `Stand-in: \`${r.standIn.circuit}\` (${r.standIn.constraints} constraints), throwaway keys. A verifier's gas depends on the number of public signals, ` +
+        "not on the circuit (which enters it only as constants), so the stand-in gives each system's on-chain verification cost where the instance itself does not fit the powers of tau." +
+        r.standIn.errors.map((e) => ` ${e.system} on the stand-in failed: ${e.error}.`).join(""));
     }
   }
 

@@ -8,6 +8,7 @@ import type { Machine } from "./machine.ts";
 import type { Fit } from "./stats.ts";
 import type { ColdRun, WarmRun } from "./proving-run.ts";
 import type { VerifierGas } from "./verifier-gas.ts";
+import type { StandInResult } from "./stand-in.ts";
 
 export const RESULTS_VERSION = 1;
 
@@ -49,6 +50,8 @@ export interface InstanceResult {
   verifierGas: VerifierGas | null;
   /** why the instance was compiled but not proved */
   skipped: string | null;
+  /** the machine's 1-minute load average before and after the proving runs: other work slows every timing */
+  loadAverage: { before: number; after: number } | null;
   raw: { cold: ColdRun[]; warm: Omit<WarmRun, "last"> | null };
 }
 
@@ -120,6 +123,8 @@ export interface BenchResults {
   constraintCost: ConstraintCost;
   growth: Growth;
   proofSystems: SystemResult[];
+  /** verification gas of every proof system on a small circuit with the same public signals */
+  standIn: StandInResult | null;
   gas: GasReport | null;
   targets: TargetResult[];
   seconds: number;

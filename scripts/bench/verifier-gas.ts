@@ -14,6 +14,7 @@ import hardhatConfig from "../../hardhat.config.ts";
 import { setupArtifacts, verifierContractName, type ProofSystem } from "../../prover/setup-info.ts";
 
 export interface VerifierGas {
+  system: ProofSystem;
   contract: string;
   /** gas of the transaction that deployed the verifier */
   deployGas: number;
@@ -23,8 +24,17 @@ export interface VerifierGas {
   calldataBytes: number;
 }
 
-/** A proof as snarkjs returns it, with its public signals (decimal strings). */
-export interface SystemProof { system: ProofSystem; proof: unknown; publicSignals: string[] }
+/** A proof as snarkjs returns it, with its public signals (decimal strings) and the verifier to call. */
+export interface SystemProof {
+  system: ProofSystem;
+  proof: unknown;
+  publicSignals: string[];
+  verifier: { file: string; contract: string };
+}
+
+/** The verifier the trusted setup exported for an instance (contracts/generated/). */
+export const instanceVerifier = (name: string, system: ProofSystem): SystemProof["verifier"] =>
+  ({ file: setupArtifacts(name, system).verifierSol, contract: verifierContractName(name, system) });
 
 interface CompiledContract { abi: unknown[]; evm: { bytecode: { object: string } } }
 interface SolcOutput {
@@ -70,17 +80,17 @@ async function verifyArguments(p: SystemProof, snarkjs: typeof import("snarkjs")
   return [p.system === "fflonk" ? head.map((w) => "0x" + w.toString(16).padStart(64, "0")) : head, pub];
 }
 
-/** Deploys the instance's verifier for each proof's system and measures one verification of it. */
-export async function verifierGas(name: string, proofs: SystemProof[]): Promise<Partial<Record<ProofSystem, VerifierGas>>> {
+/** Deploys each proof's verifier and measures one verification with it. */
+export async function verifierGas(proofs: SystemProof[]): Promise<VerifierGas[]> {
   const snarkjs = await import("snarkjs");
   const connection = await network.connect();
   try {
     const { ethers } = connection;
     const [signer] = await ethers.getSigners();
-    const out: Partial<Record<ProofSystem, VerifierGas>> = {};
+    const out: VerifierGas[] = [];
     for (const p of proofs) {
-      const contract = verifierContractName(name, p.system);
-      const compiled = compileVerifier(setupArtifacts(name, p.system).verifierSol, contract);
+      const { contract } = p.verifier;
+      const compiled = compileVerifier(p.verifier.file, contract);
       const factory = new ethers.ContractFactory(compiled.abi as never, compiled.evm.bytecode.object, signer);
       const deployed = await factory.deploy();
       const deployReceipt = await deployed.deploymentTransaction()!.wait();
@@ -90,12 +100,13 @@ export async function verifierGas(name: string, proofs: SystemProof[]): Promise<
       const [accepted] = factory.interface.decodeFunctionResult("verifyProof", await ethers.provider.call({ to, data }));
       if (accepted !== true) throw new Error(`${contract} rejected a valid ${p.system} proof: the call data is wrong`);
       const receipt = await (await signer.sendTransaction({ to, data })).wait();
-      out[p.system] = {
+      out.push({
+        system: p.system,
         contract,
         deployGas: Number(deployReceipt!.gasUsed),
         verifyGas: Number(receipt!.gasUsed),
         calldataBytes: (data.length - 2) / 2,
-      };
+      });
     }
     return out;
   } finally {

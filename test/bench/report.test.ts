@@ -10,7 +10,7 @@ function instanceResult(name: string, assets: number, positions: number, total: 
     name, assets, positions, constraints: { total, nonLinear: total - 100, linear: 100 }, wires: total, power: Math.ceil(Math.log2(total + 5)),
     compileSeconds: 3, setup: { seconds: 60, steps: { zkeyNew: 60 }, development: true, ranNow: false },
     warm: proveMs === null ? null : { witnessMs: 200, proofMs: proveMs - 250, verifyMs: 30, proveMs, peakMemoryMiB: 400 },
-    cold: null, verifierGas: null, skipped: null, raw: { cold: [], warm: null },
+    cold: null, verifierGas: null, skipped: null, loadAverage: null, raw: { cold: [], warm: null },
   };
 }
 
@@ -23,6 +23,7 @@ function results(over: Partial<BenchResults> = {}): Omit<BenchResults, "targets"
     constraintCost: { loopBodies: { AssetTerms: 196 }, fit: null, perAsset: { constraints: 240.5, from: "exact" }, perPosition: null },
     growth: { provingVsConstraints: null, provingVsAssets: null, formulas: [] },
     proofSystems: [],
+    standIn: null,
     gas: { report: { instance: "Solvency_4x2", universe: { assets: 4, markets: 2 }, actions: [
       { action: "prove solvency (first proof of the account)", gas: 270_000, note: "" },
       { action: "prove solvency (later proof)", gas: 250_000, note: "" },
