@@ -1,0 +1,110 @@
+import { expect } from "chai";
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync } from "node:fs";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { ROOT } from "../../prover/artifacts.ts";
+import { solvency, workdir, expectFailure, expectSuccess, KEYS, ALICE, type Run } from "../helpers/cli.ts";
+
+/** Starts `hardhat node` on a free port; resolves once it serves JSON-RPC. */
+function startNode(port: number): Promise<ChildProcess> {
+  const bin = path.join(ROOT, "node_modules", "hardhat", "dist", "src", "cli.js");
+  const child = spawn(process.execPath, [existsSync(bin) ? bin : path.join(ROOT, "node_modules", ".bin", "hardhat"), "node", "--port", String(port)], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+  return new Promise((resolve, reject) => {
+    let log = "";
+    const timer = setTimeout(() => reject(new Error(`hardhat node did not start:\n${log}`)), 120_000);
+    child.stdout!.on("data", (d: Buffer) => {
+      log += d.toString();
+      if (/Started HTTP and WebSocket JSON-RPC server/.test(log)) {
+        clearTimeout(timer);
+        resolve(child);
+      }
+    });
+    child.stderr!.on("data", (d: Buffer) => (log += d.toString()));
+    child.on("exit", (code) => reject(new Error(`hardhat node exited (${code}):\n${log}`)));
+  });
+}
+
+async function rpc(url: string, method: string, params: unknown[]): Promise<unknown> {
+  const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }) });
+  return ((await res.json()) as { result: unknown }).result;
+}
+
+const json = <T>(r: Run): T => JSON.parse(r.stdout) as T;
+
+describe("solvency CLI against a Hardhat node: the whole story @slow", function () {
+  let node: ChildProcess | undefined;
+  let dir: string;
+  let url: string;
+  const as = (key: keyof typeof KEYS) => ({ SOLVENCY_PRIVATE_KEY: KEYS[key] });
+  const run = (args: string[], env: Record<string, string> = {}) => solvency(dir, [...args, "--deployment", "deployment.json", "--rpc", url], env);
+  const offline = (args: string[]) => solvency(dir, args);
+  const prove = (out: string, ...more: string[]) => run(["prove", "--portfolio", "portfolio.yaml", "--attestation", "attestation.json", "-o", out, ...more]);
+
+  before(async function () {
+    const port = 20000 + Math.floor(Math.random() * 20000);
+    url = `http://127.0.0.1:${port}`;
+    node = await startNode(port);
+    dir = workdir();
+  });
+  after(() => {
+    node?.kill();
+  });
+
+  it("deploys the venue and sets up its attester and first round", async () => {
+    const deploy = await new Promise<Run>((resolve) => {
+      const child = spawn(process.execPath, ["--import", pathToFileURL(path.join(ROOT, "node_modules", "tsx", "dist", "loader.mjs")).href, path.join(ROOT, "scripts", "deploy.ts"), "--venue", "venue.yaml", "--rpc", url, "--out", "deployment.json"],
+        { cwd: dir, env: { ...process.env, ...as("admin") } });
+      let stdout = "";
+      let stderr = "";
+      child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+      child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+      child.on("close", (code) => resolve({ code, stdout, stderr }));
+    });
+    expectSuccess(deploy);
+    expectSuccess(await offline(["keygen"]));
+    expect(json<{ attesterId: string }>(await run(["attester", "register", "--key", "attester-key.json", "--json"], as("admin"))).attesterId).to.equal("1");
+    expectFailure(await run(["oracle", "publish", "--prices", "prices.yaml"], as("alice")), 3, /lacks the role this call needs/);
+    expect(json<{ roundId: string }>(await run(["oracle", "publish", "--prices", "prices.yaml", "--json"], as("admin"))).roundId).to.equal("1");
+    expectSuccess(await offline(["attest", "--key", "attester-key.json", "--portfolio", "portfolio.yaml", "--deployment", "deployment.json"]));
+  });
+
+  it("proves solvency from chain state, submits it once, and refuses the replay", async () => {
+    expectSuccess(await prove("proof.json"));
+    expectFailure(await run(["submit", "proof.json"], as("keeper")), 1, /the proof is for 0x70997970C51812dc3A010C7d01b50e0d17dc79C8 but the signing key is/);
+    expectSuccess(await solvency(dir, ["keystore", "-o", "alice.json"], { ...as("alice"), SOLVENCY_KEYSTORE_PASSWORD: "pw" }));
+    const submitted = await run(["submit", "proof.json", "--keystore", "alice.json", "--json"], { SOLVENCY_KEYSTORE_PASSWORD: "pw" });
+    expectSuccess(submitted);
+    expect(json<{ tier: string }>(submitted).tier).to.equal("initial");
+    expectFailure(await run(["submit", "proof.json"], as("alice")), 3, /nonce 1 is not above the last accepted nonce 1 — .* — prove again with --nonce 2/);
+    const status = json<{ solventInitial: boolean; solvencyNonce: string; liquidatable: string }>(await run(["status", ALICE, "--json"]));
+    expect(status).to.include({ solventInitial: true, solvencyNonce: "1", liquidatable: "none" });
+  });
+
+  it("borrows with a proof that counts the new debt", async () => {
+    expectSuccess(await prove("borrow.json", "--borrow", "40000"));
+    expectSuccess(await run(["submit", "borrow.json", "--borrow", "40000"], as("alice")));
+    expect(json<{ debt: string }>(await run(["status", ALICE, "--json"])).debt).to.equal((40000n * 10n ** 18n).toString());
+  });
+
+  it("after a crash, refuses the maintenance proof, posts an insolvency proof and liquidates", async () => {
+    expectSuccess(await run(["oracle", "publish", "--prices", "prices-crash.yaml", "-o", "crash.json"], as("admin")));
+    const refused = await prove("maintenance.json", "--tier", "maintenance");
+    expectFailure(refused, 2, /solvency claim at 12000 bps does not hold: the portfolio's ratio is 10629 bps/);
+    expect(existsSync(path.join(dir, "maintenance.json"))).to.equal(false);
+    expectFailure(await run(["liquidate", ALICE], as("keeper")), 3, /cannot be liquidated now/);
+    expectSuccess(await prove("insolvent.json", "--claim", "insolvent"));
+    expectSuccess(await run(["submit", "insolvent.json"], as("keeper")));
+    const liquidated = await run(["liquidate", ALICE, "--json"], as("keeper"));
+    expectSuccess(liquidated);
+    expect(json<{ reason: string; debtWrittenOff: string }>(liquidated)).to.include({ reason: "insolvent", debtWrittenOff: (40000n * 10n ** 18n).toString() });
+    expect(json<{ frozen: boolean }>(await run(["status", ALICE, "--json"])).frozen).to.equal(true);
+  });
+
+  it("refuses to prove against a stale round", async () => {
+    await rpc(url, "evm_increaseTime", [7200]);
+    await rpc(url, "evm_mine", []);
+    expectFailure(await prove("stale.json"), 3, /price round 2 is stale .* publish a fresh round/);
+    expect(existsSync(path.join(dir, "stale.json"))).to.equal(false);
+  });
+});
