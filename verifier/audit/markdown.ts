@@ -29,9 +29,9 @@ const code = (s: string): string => `\`${s}\``;
 
 export function renderMarkdown(a: InstanceAudit): string {
   const out: string[] = [`# Audit of ${a.instance}`, "", `**Verdict: ${a.verdict}**`, ""];
-  const dev = a.setup?.record?.development;
-  if (dev) {
-    out.push(`> **DEVELOPMENT TRUSTED SETUP — NOT FOR VALUE.** ${a.checks.find((c) => c.id === "production")?.detail ?? ""}`,
+  const development = a.checks.find((c) => c.id === "production" && c.status !== "pass");
+  if (development) {
+    out.push(`> **DEVELOPMENT TRUSTED SETUP — NOT FOR VALUE.** ${development.detail}`,
       `> ${a.production ? "This audit ran with --production, so this fails it." : "Run the audit with --production to make this a failure; a deployment that holds value needs a ceremony powers-of-tau file and a public beacon (npm run setup -- --ptau FILE --beacon HEX)."}`, "");
   }
   out.push(`Generated ${a.generatedAt}${a.production ? " with --production" : ""}.`, "");
