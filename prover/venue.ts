@@ -4,7 +4,7 @@
  * instance, whose unused slots have zero weight.
  */
 import { z } from "zod";
-import { loadDocument, validate, type LoadedDocument } from "./files.ts";
+import { addIssue, loadDocument, validate, type LoadedDocument } from "./files.ts";
 import { symbolSchema, integerText } from "./schema.ts";
 import { riskFactors, type AssetRisk, type MarketRisk, type RiskFactors } from "./model.ts";
 import { instance as instanceSpec, manifest, type InstanceSpec } from "./artifacts.ts";
@@ -45,8 +45,10 @@ export function checkUniverseSymbols(u: { assets: ReadonlyArray<{ symbol: string
   });
 }
 
-const instanceName = z.string().refine((n) => manifest.instances.some((i) => i.name === n), {
-  error: (iss) => ({ message: `unknown circuit instance '${String(iss.input)}'`, params: { fix: `use one of ${manifest.instances.map((i) => i.name).join(", ")}` } }),
+const instanceName = z.string().superRefine((n, ctx) => {
+  if (!manifest.instances.some((i) => i.name === n)) {
+    addIssue(ctx, `unknown circuit instance '${n}'`, `use one of ${manifest.instances.map((i) => i.name).join(", ")}`);
+  }
 });
 
 /** The venue's operating limits, in seconds and basis points (deploy-time settings of gate and venue). */
@@ -84,7 +86,8 @@ const venueSchema = z
   })
   .superRefine((v, ctx) => {
     checkUniverseSymbols(v, ctx);
-    const inst = manifest.instances.find((i) => i.name === v.instance)!;
+    const inst = manifest.instances.find((i) => i.name === v.instance);
+    if (!inst) return; // the instance's own issue was reported
     if (v.assets.length > inst.assets) {
       ctx.addIssue({ code: "custom", path: ["assets"], message: `${v.assets.length} assets do not fit ${inst.name} (${inst.assets} slots)`, params: { fix: "choose a larger circuit instance" } });
     }
