@@ -117,7 +117,7 @@ function setupSection(s: SetupAudit): string[] {
   out.push(...table(["", ""], [
     ["snarkjs", r.snarkjs],
     ["powers of tau", `${code(s.ptau?.path ?? r.ptau.path)} (power ${r.ptau.power})`],
-    ["origin", `${r.ptau.origin}${r.ptau.development ? " — development" : ""}`],
+    ["origin", r.ptau.development && !/^development/i.test(r.ptau.origin) ? `${r.ptau.origin} (development file)` : r.ptau.origin],
     ["ptau sha256 (recorded / now)", `${code(r.ptau.sha256)} / ${s.ptau?.sha256 ? code(s.ptau.sha256) : "**missing**"}`],
     ["ptau blake2b", code(r.ptau.blake2b)],
     ["ptau check at setup", r.ptau.verification],
