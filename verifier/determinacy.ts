@@ -491,24 +491,20 @@ function propagate(cs: System, preset: readonly number[]): Determinacy {
     const rb = pool.reduce(b, conds);
     const rc = pool.reduce(c, conds);
     if ((ra.size > 0) === (rb.size > 0)) return false;
-    const [side, reduced, other] = ra.size > 0 ? [a, ra, b] : [b, rb, a];
+    const [reduced, other] = ra.size > 0 ? [ra, b] : [rb, a];
     const all = new Set([...reduced.keys(), ...rc.keys()]);
     if (all.size !== 1) return false;
     const [u] = [...all];
     // (s_u·u + known)·other = c_u·u + known  ⇒  u·(s_u·other − c_u) = known; other's value is
     // known, its wires are named in the condition
     const factor = combine(p, [reduced.get(u!) ?? 0n, other], [minusOne, new Map([[0, rc.get(u!) ?? 0n]])]);
-    if (isConstant(factor) && constantOf(factor) !== 0n) {
-      pooled[k] = 1;
-      pool.add(c, conds, k);
-      return true;
-    }
-    if (factor.size === 0 || side.size === 0) return false;
+    if (factor.size === 0) return false;
     pooled[k] = 1;
-    conds.add(conditions.length);
-    conditions.push({ kind: "non-zero", constraint: k, wire: u!, factor });
-    if (known[u!]) return true;
-    determine(u!, "non-zero factor", k, conds);
+    if (!isConstant(factor)) {
+      conds.add(conditions.length);
+      conditions.push({ kind: "non-zero", constraint: k, wire: u!, factor });
+    }
+    determine(u!, isConstant(factor) ? "product" : "non-zero factor", k, conds);
     return true;
   };
 
