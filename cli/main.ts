@@ -22,7 +22,7 @@ export function program(): Command {
     .showSuggestionAfterError()
     .addHelpText("after", [
       "",
-      "Workflow: init → (attester) keygen, attest → oracle publish → prove → verify → submit → status / liquidate",
+      "Workflow: deploy → (attester) keygen, attester register → oracle publish → init, attest → prove → verify → submit → status / liquidate",
       "Exit codes: 0 ok, 1 usage or input error, 2 claim does not hold or proof not valid, 3 chain or RPC error.",
       "Every command takes --json (machine-readable result on stdout) and --help.",
       "",

@@ -13,9 +13,10 @@
  */
 import { existsSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { JsonRpcProvider, type Signer } from "ethers";
+import type { Signer } from "ethers";
 import { deploySystem, type System } from "../verifier/contracts.ts";
 import { deploymentJson, type ContractName } from "../verifier/deployment.ts";
+import { openProvider, ChainFailure } from "../verifier/chain.ts";
 import { loadVenue, registryParameters, venueDescription, type Venue } from "../prover/venue.ts";
 import { readSetupInfo } from "../prover/setup-info.ts";
 import { writeFileAtomic, InputError } from "../prover/files.ts";
@@ -82,6 +83,29 @@ export async function deployVenue(signer: Signer, venue: Venue, opts: DeployOpti
   return { system, json, chainId, contracts };
 }
 
+/** Deploys a venue file to an RPC endpoint and writes the deployment file (the CLI's `deploy` and this script's entry). */
+export async function deployToEndpoint(o: { venue: string; rpc: string; out: string; keystore?: string; collateralToken?: string; creditToken?: string; force?: boolean }, log: (line: string) => void): Promise<Deployed> {
+  const venue = loadVenue(o.venue);
+  if (!o.force && existsSync(o.out)) throw new InputError("the deployment file already exists", o.out, "choose another --out, or pass --force to replace it");
+  const { provider } = await openProvider(o.rpc);
+  try {
+    const signer = await signerFrom({ keystore: o.keystore }, provider);
+    log(`deploying ${venue.name} (${venue.instance.name}) from ${await signer.getAddress()} to ${o.rpc} ...`);
+    let d: Deployed;
+    try {
+      d = await deployVenue(signer, venue, { collateralToken: o.collateralToken, creditToken: o.creditToken });
+    } catch (err) {
+      const e = err as Error & { shortMessage?: string };
+      if (e instanceof InputError) throw e;
+      throw new ChainFailure(`the deployment failed (${(e.shortMessage ?? e.message.split("\n")[0]!).slice(0, 200)})`, o.rpc, "check the endpoint and the deployer's funds, then retry");
+    }
+    writeFileAtomic(o.out, d.json, { overwrite: !!o.force });
+    return d;
+  } finally {
+    provider.destroy();
+  }
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
@@ -95,33 +119,17 @@ async function main(): Promise<void> {
     },
   });
   if (!values.venue) throw new InputError("no venue file", "--venue", "pass --venue FILE (see examples/venue.yaml)");
-  const venue = loadVenue(values.venue);
-  if (!values.force && existsSync(values.out)) throw new InputError("the deployment file already exists", values.out, "choose another --out, or pass --force to replace it");
-  // No response cache: consecutive deployments must each see the account's new nonce.
-  const provider = new JsonRpcProvider(values.rpc, undefined, { staticNetwork: true, cacheTimeout: -1 });
-  try {
-    try {
-      await provider.send("eth_chainId", []);
-    } catch (err) {
-      throw new InputError(`cannot reach the RPC endpoint (${(err as Error).message.split("\n")[0]})`, values.rpc, "check the URL and that the node is running");
-    }
-    const signer = await signerFrom({ keystore: values.keystore }, provider);
-    console.error(`deploying ${venue.name} (${venue.instance.name}) from ${await signer.getAddress()} to ${values.rpc} ...`);
-    const d = await deployVenue(signer, venue, { collateralToken: values["collateral-token"], creditToken: values["credit-token"] });
-    writeFileAtomic(values.out, d.json, { overwrite: values.force });
-    console.log(`wrote ${values.out}: chain ${d.chainId}, gate ${d.contracts.gate}, venue ${d.contracts.venue}`);
-  } finally {
-    provider.destroy();
-  }
+  const d = await deployToEndpoint({ ...values, venue: values.venue, collateralToken: values["collateral-token"], creditToken: values["credit-token"] }, (l) => console.error(l));
+  console.log(`wrote ${values.out}: chain ${d.chainId}, gate ${d.contracts.gate}, venue ${d.contracts.venue}`);
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   try {
     await main();
   } catch (err) {
-    const e = err as Error & { shortMessage?: string };
-    const text = e instanceof InputError ? e.message : `${(e.shortMessage ?? e.message.split("\n")[0]!).slice(0, 200)} — deployment — check the endpoint and the deployer's funds, then retry`;
-    console.error(`error: ${text}`);
-    process.exit(e instanceof InputError ? 1 : 3);
+    const e = err as Error;
+    const known = e instanceof InputError || e instanceof ChainFailure;
+    console.error(`error: ${known ? e.message : `${e.message.split("\n")[0]} — deployment — rerun; if it persists, check the build (npm run build)`}`);
+    process.exit(e instanceof ChainFailure ? 3 : 1);
   }
 }

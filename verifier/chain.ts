@@ -14,7 +14,7 @@ import type { PriceRound } from "../prover/model.ts";
 import type { AttesterKey } from "../prover/commitments.ts";
 import { InputError } from "../prover/files.ts";
 import { loadRound } from "../prover/prices.ts";
-import { parseDecimal, DecimalError } from "../prover/decimal.ts";
+import { parseDecimal, formatDecimal, DecimalError } from "../prover/decimal.ts";
 
 /** A failure of the chain or the RPC endpoint; `verification` marks a proof the gate's verifier refused. */
 export class ChainFailure extends Error {
@@ -53,6 +53,9 @@ export interface AccountStatus {
   solventMaintenance: boolean;
   escrow: bigint;
   debt: bigint;
+  /** the same amounts in whole tokens of the venue's collateral and credit tokens */
+  escrowTokens: string;
+  debtTokens: string;
   liability: bigint;
   frozen: boolean;
   liquidatable: (typeof LIQUIDATION_REASONS)[number];
@@ -276,6 +279,9 @@ export class Chain {
       const v = (n: string, ...a: unknown[]) => this.venue.getFunction(n)(...a);
       const st = await g("accountState", account);
       const [escrow, debt] = (await v("positionOf", account)) as [bigint, bigint];
+      const decimals = async (token: string): Promise<number> =>
+        Number(await new Contract(token, ["function decimals() view returns (uint8)"], this.provider).getFunction("decimals")());
+      const c = this.deployment.contracts;
       return {
         account,
         solvencyNonce: st.solvencyNonce as bigint,
@@ -288,6 +294,8 @@ export class Chain {
         solventInitial: (await g("isSolvent", account, TIERS.initial)) as boolean,
         solventMaintenance: (await g("isSolvent", account, TIERS.maintenance)) as boolean,
         escrow, debt,
+        escrowTokens: formatDecimal(escrow, await decimals(c.collateralToken)),
+        debtTokens: formatDecimal(debt, await decimals(c.creditToken)),
         liability: (await v("liabilityOf", account)) as bigint,
         frozen: (await v("isFrozen", account)) as boolean,
         liquidatable: LIQUIDATION_REASONS[Number(await v("liquidationReason", account))]!,
@@ -325,10 +333,11 @@ export class Chain {
 }
 
 /**
- * Connects to `rpc` for a deployment: the endpoint must answer within `timeoutMs`, be on the
- * deployment's chain, and hold code at the gate's address.
+ * Opens a JSON-RPC provider for `rpc` and returns it with the endpoint's chain id; refuses a malformed
+ * URL and an endpoint that does not answer within `timeoutMs`. The provider keeps no response cache,
+ * so consecutive transactions always see the account's new nonce.
  */
-export async function connect(rpc: string, deployment: Deployment, timeoutMs = 10_000): Promise<Chain> {
+export async function openProvider(rpc: string, timeoutMs = 10_000): Promise<{ provider: JsonRpcProvider; chainId: bigint }> {
   let url: URL;
   try {
     url = new URL(rpc);
@@ -336,26 +345,41 @@ export async function connect(rpc: string, deployment: Deployment, timeoutMs = 1
     throw new InputError(`'${rpc}' is not a URL`, "--rpc", "give the endpoint's URL, e.g. http://127.0.0.1:8545");
   }
   if (!/^(https?|wss?):$/.test(url.protocol)) throw new InputError(`unsupported RPC scheme '${url.protocol}'`, "--rpc", "use an http(s) URL");
-  const provider = new JsonRpcProvider(rpc, Network.from(deployment.chainId), { staticNetwork: true, batchMaxCount: 1, cacheTimeout: -1 });
+  const probe = new JsonRpcProvider(rpc, undefined, { staticNetwork: true, batchMaxCount: 1 });
   let timer: NodeJS.Timeout | undefined;
+  let chainId: bigint;
   try {
-    const chainId = await Promise.race([
-      provider.send("eth_chainId", []).then((x: string) => BigInt(x)),
+    chainId = await Promise.race([
+      probe.send("eth_chainId", []).then((x: string) => BigInt(x)),
       new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error("timeout")), timeoutMs); }),
     ]);
+  } catch (err) {
+    throw new ChainFailure(`cannot reach the RPC endpoint (${short((err as Error).message)})`, rpc, "check the URL and that the node is running");
+  } finally {
+    clearTimeout(timer);
+    probe.destroy();
+  }
+  return { provider: new JsonRpcProvider(rpc, Network.from(chainId), { staticNetwork: true, batchMaxCount: 1, cacheTimeout: -1 }), chainId };
+}
+
+/**
+ * Connects to `rpc` for a deployment: the endpoint must answer, be on the deployment's chain, and
+ * hold code at the gate's address.
+ */
+export async function connect(rpc: string, deployment: Deployment, timeoutMs = 10_000): Promise<Chain> {
+  const { provider, chainId } = await openProvider(rpc, timeoutMs);
+  try {
     if (chainId !== deployment.chainId) {
       throw new ChainFailure(`the endpoint is on chain ${chainId} but the deployment is on chain ${deployment.chainId}`, rpc, "use the RPC endpoint of the deployment's chain, or the deployment file of this chain");
     }
     const code = await provider.getCode(deployment.contracts.gate);
     if (code === "0x") {
-      throw new ChainFailure(`no contract at the gate's address ${deployment.contracts.gate}`, rpc, "the chain was reset or the deployment file is for another network: deploy again (scripts/deploy.ts)");
+      throw new ChainFailure(`no contract at the gate's address ${deployment.contracts.gate}`, rpc, "the chain was reset or the deployment file is for another network: deploy again (solvency deploy)");
     }
   } catch (err) {
     provider.destroy();
     if (err instanceof ChainFailure) throw err;
-    throw new ChainFailure(`cannot reach the RPC endpoint (${short((err as Error).message)})`, rpc, "check the URL and that the node is running");
-  } finally {
-    clearTimeout(timer);
+    throw new ChainFailure(`the RPC endpoint failed (${short((err as Error).message)})`, rpc, "check the endpoint and retry");
   }
   return new Chain(provider, deployment, rpc);
 }

@@ -124,7 +124,7 @@ export function registerChain(program: Command): void {
           `  insolvency proven:          ${s.insolvent ? "yes" : "no"}`,
           `  last proof: tier ${s.tier}, round ${s.round}, proven ${iso(s.provenAt)}, valid until ${iso(s.validUntil)}`,
           `  nonces: solvency ${s.solvencyNonce}, insolvency ${s.insolvencyNonce}`,
-          `  venue: escrow ${s.escrow}, debt ${s.debt} (liability ${s.liability} value units)${s.frozen ? ", FROZEN" : ""}`,
+          `  venue: escrow ${s.escrowTokens} collateral tokens, debt ${s.debtTokens} credit tokens${s.frozen ? ", FROZEN" : ""}`,
           `  liquidatable: ${s.liquidatable === "none" ? "no" : `yes (${s.liquidatable})`}`,
         ]);
       });
@@ -142,6 +142,24 @@ export function registerChain(program: Command): void {
           `liquidated ${account} (${r.reason}): escrow ${r.escrowSeized} seized, keeper bonus ${r.keeperBonus}, debt ${r.debtWrittenOff} written off (tx ${r.receipt.hash})`,
         ]);
       });
+    }));
+
+  common(program.command("deploy"))
+    .description("deploy the whole system for a venue file and write the deployment file (governance)")
+    .requiredOption("--venue <file>", "venue file (see examples/venue.yaml)")
+    .option("--rpc <url>", "JSON-RPC endpoint", process.env.SOLVENCY_RPC ?? "http://127.0.0.1:8545")
+    .option("-o, --out <file>", "deployment file to write", "deployment.json")
+    .option("--keystore <file>", "encrypted JSON keystore of the deployer (default: SOLVENCY_PRIVATE_KEY)")
+    .option("--collateral-token <address>", "an existing ERC-20 for the venue's escrow (default: a test token)")
+    .option("--credit-token <address>", "an existing ERC-20 the venue lends (default: a test token, with reserves minted)")
+    .option("-f, --force", "replace an existing deployment file")
+    .action(action<[], CommonOptions & { venue: string; rpc: string; out: string; keystore?: string; collateralToken?: string; creditToken?: string; force?: boolean }>(async (out, o) => {
+      const { deployToEndpoint } = await import("../../scripts/deploy.ts");
+      const d = await out.step("deploying", () => deployToEndpoint(o, (l) => out.note(l)));
+      out.result({ file: o.out, chainId: d.chainId, contracts: d.contracts }, [
+        `wrote ${o.out}: chain ${d.chainId}`,
+        ...Object.entries(d.contracts).map(([name, address]) => `  ${name.padEnd(16)} ${address}`),
+      ]);
     }));
 
   common(program.command("keystore"))
