@@ -88,6 +88,9 @@ export function registerProof(program: Command): void {
     .action(action<[], ProveOptions>(async (out, o) => {
       const claim: Claim = parseClaim(o.claim);
       const tier: Tier = o.tier ? parseTier(o.tier) : claim === "solvent" ? "initial" : "maintenance";
+      if (o.borrow !== undefined && (claim !== "solvent" || tier !== "initial")) {
+        throw new InputError("--borrow needs an initial-tier solvency proof", "--borrow", "drop --claim insolvent and --tier maintenance: the venue lends only against the initial ratio");
+      }
       const { venue, deployment } = venueFrom(o);
       const portfolio = loadPortfolio(o.portfolio);
       checkUniverse(portfolio, universeOf(venue), venue.name);
