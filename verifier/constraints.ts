@@ -266,6 +266,16 @@ export class ConstraintChecker {
   }
 
   /**
+   * Wires that appear in no constraint: whatever value they take, every constraint still holds, so they
+   * are free. A sound circuit has none, or only ones that feed nothing else.
+   */
+  unusedWires(): number[] {
+    const unused: number[] = [];
+    for (let w = 1; w < this.r1cs.nVars; w++) if (this.constraintsUsing(w).length === 0) unused.push(w);
+    return unused;
+  }
+
+  /**
    * Recomputes signals from the constraints that define them, the way a prover re-derives intermediate
    * signals after changing what they depend on. The targets are the unknowns; every other wire is
    * taken as given. A target is solved from a constraint in which it is the only unknown and appears

@@ -13,7 +13,7 @@ import { PUBLIC_SIGNAL_NAMES } from "../../prover/spec.ts";
 import { buildInput, publicSignalArray, type CircuitInput } from "../../prover/witness.ts";
 import type { ConstraintChecker } from "../../verifier/constraints.ts";
 import { wtnsBinary } from "../../verifier/witness_calculator.ts";
-import { checkerFor, inputFor } from "../helpers/circuit.ts";
+import { checkerFor, inputFor, wrapAround } from "../helpers/circuit.ts";
 import { ready, request } from "../helpers/fixtures.ts";
 
 const NAME = "Solvency_4x2";
@@ -76,13 +76,7 @@ describe("Solvency_4x2 Groth16 proofs (snarkjs)", function () {
   });
 
   it("a proof made from a witness that violates the constraints (collateral + 2^96 wrap-around) does not verify", async () => {
-    const col = input.collateral as string[];
-    const debt = input.debt as string[];
-    const attack = {
-      ...input,
-      collateral: col.map((x, i) => (i === 1 ? (BigInt(x) + 2n ** 96n).toString() : x)),
-      debt: debt.map((x, i) => (i === 1 ? (BigInt(x) - 1n).toString() : x)),
-    };
+    const attack = wrapAround(input, 1);
     const { witness } = await checker.uncheckedWitness(attack);
     expect(checker.check(witness).length).to.be.greaterThan(0);
     const forged = await snarkjs.groth16.prove(a.zkey, wtnsBinary(witness, checker.prime)) as { proof: Groth16Proof; publicSignals: string[] };

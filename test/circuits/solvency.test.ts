@@ -7,30 +7,24 @@
  */
 import { expect } from "chai";
 import fc from "fast-check";
-import { readFileSync } from "node:fs";
-import { artifacts, manifest } from "../../prover/artifacts.ts";
-import { attest } from "../../prover/attestation.ts";
 import { portfolioCommitment } from "../../prover/commitments.ts";
-import {
-  AMOUNT_LIMIT, FACTOR_LIMIT, LIABILITY_LIMIT, PRICE_LIMIT, RATIO_LIMIT, riskFactors,
-  type EncodedPortfolio, type RiskFactors,
-} from "../../prover/model.ts";
-import { claimHolds, ratioBpsOf, valuate } from "../../prover/ratio.ts";
+import type { EncodedPortfolio } from "../../prover/model.ts";
+import { claimHolds, valuate } from "../../prover/ratio.ts";
 import { BPS, FIELD } from "../../prover/spec.ts";
 import { buildInput, type CircuitInput, type ProofRequest } from "../../prover/witness.ts";
 import type { ConstraintChecker, ConstraintFailure } from "../../verifier/constraints.ts";
 import { WitnessError } from "../../verifier/witness_calculator.ts";
-import { checkerFor, inputFor, modelPortfolio, rawCase, rawInput, type RawCase } from "../helpers/circuit.ts";
-import { ACCOUNT, ATTESTER_SECRET, DOMAIN, OTHER_SECRET, ready, request } from "../helpers/fixtures.ts";
+import {
+  accepts as acceptsInput, attackerFailures as failuresOf, checkerFor, EXPECTED_UNUSED, expectWarningsJustified, inComparison,
+  inputFor, modelPortfolio, rawCase, rawInput, unusedSignals, wrapAround, type RawCase,
+} from "../helpers/circuit.ts";
+import { assertAgreesWithModel } from "../helpers/differential.ts";
+import { ACCOUNT, DOMAIN, OTHER_SECRET, ready, request } from "../helpers/fixtures.ts";
 
 const NAME = "Solvency_4x2";
 const N = 4;
 const M = 2;
 const p = FIELD;
-
-/** A failure in the final comparison BPS·C vs ratio·L (and its link to the claim bit). */
-const inComparison = (f: ConstraintFailure): boolean =>
-  f.signals.includes("main.weightedCollateral") && f.signals.includes("main.requiredCollateral");
 
 /** The range check of `signal`: the constraint tying it to its k-bit decomposition under `bits`. */
 const rangeCheck = (signal: string, bits: RegExp, k: number) => (f: ConstraintFailure): boolean =>
@@ -47,23 +41,18 @@ describe("Solvency_4x2 circuit: witnesses and constraints", function () {
   let honestInput: CircuitInput;
   let honest: bigint[];
 
-  /** Does the circuit accept the input: a witness is generated and every constraint holds. */
-  const accepts = (input: CircuitInput): boolean => {
-    try {
-      return checker.check(checker.witness(input)).length === 0;
-    } catch (err) {
-      if (err instanceof WitnessError) return false;
-      throw err;
-    }
-  };
-  /** The constraints violated by the witness a prover computes with every generated check skipped. */
-  const attackerFailures = async (input: CircuitInput): Promise<ConstraintFailure[]> =>
-    checker.check((await checker.uncheckedWitness(input)).witness);
+  const accepts = (input: CircuitInput): boolean => acceptsInput(checker, input);
+  const attackerFailures = (input: CircuitInput): Promise<ConstraintFailure[]> => failuresOf(checker, input);
   /** The attacker's best attempt over both claims (whichever violates fewer constraints). */
   const bestAttempt = async (c: RawCase): Promise<ConstraintFailure[]> => {
     const tries = await Promise.all([0n, 1n].map((claim) => attackerFailures(rawInput({ ...c, claim }))));
     return tries[0]!.length <= tries[1]!.length ? tries[0]! : tries[1]!;
   };
+  /** The bit signals of the final comparison's decomposition of BPS·C + 2^251 − ratio·L. */
+  const comparatorBits = (): string => checker.symbols.matching(/^main\.LessThan_\d+_\d+\.n2b\.out\[0\]$/)[0]!.name.replace(/\[0\]$/, "");
+  /** The comparator's bits recomputed for the witness's two sides, as a prover re-derives them. */
+  const rewriteComparatorBits = (w: bigint[]): bigint[] =>
+    checker.setBits(w, comparatorBits(), checker.value(w, "main.weightedCollateral") + 2n ** 251n - checker.value(w, "main.requiredCollateral"), 252);
   const expectGenerationRefuses = (input: CircuitInput): void => {
     expect(() => checker.witness(input)).to.throw(WitnessError, /assert failed/);
   };
@@ -81,85 +70,8 @@ describe("Solvency_4x2 circuit: witnesses and constraints", function () {
   });
 
   describe("differential: accepts exactly the claims the reference model accepts", () => {
-    const vec = <T>(n: number, arb: fc.Arbitrary<T>) => fc.array(arb, { minLength: n, maxLength: n });
-    const amount = fc.oneof(
-      { weight: 2, arbitrary: fc.constant(0n) },
-      { weight: 5, arbitrary: fc.bigInt(1n, 10n ** 24n) },
-      { weight: 2, arbitrary: fc.bigInt(0n, AMOUNT_LIMIT - 1n) },
-    );
-    const price = fc.oneof(
-      { weight: 1, arbitrary: fc.constant(0n) },
-      { weight: 5, arbitrary: fc.bigInt(1n, 10n ** 14n) },
-      { weight: 2, arbitrary: fc.bigInt(0n, PRICE_LIMIT - 1n) },
-    );
-    const size = fc.oneof(
-      { weight: 2, arbitrary: fc.constant(0n) },
-      { weight: 5, arbitrary: fc.bigInt(-(10n ** 24n), 10n ** 24n) },
-      { weight: 2, arbitrary: fc.bigInt(-(AMOUNT_LIMIT - 1n), AMOUNT_LIMIT - 1n) },
-    );
-    const decimals = fc.integer({ min: 0, max: 18 });
-    const governed = fc.tuple(
-      vec(N, fc.record({ decimals, collateralWeightBps: fc.integer({ min: 0, max: 10000 }), liabilityWeightBps: fc.integer({ min: 0, max: 16384 }) })),
-      vec(M, fc.record({ decimals, profitWeightBps: fc.integer({ min: 0, max: 10000 }), lossWeightBps: fc.integer({ min: 0, max: 16384 }), maintenanceMarginBps: fc.integer({ min: 0, max: 10000 }) })),
-    ).map(([a, m]) => riskFactors(a, m));
-    const factor = fc.bigInt(0n, FACTOR_LIMIT - 1n);
-    const anyFactors: fc.Arbitrary<RiskFactors> = fc.record({
-      collateralFactor: vec(N, factor), debtFactor: vec(N, factor), profitFactor: vec(M, factor), lossFactor: vec(M, factor), marginFactor: vec(M, factor),
-    });
-    const caseArb = fc.record({
-      collateral: vec(N, amount),
-      debt: vec(N, amount),
-      positions: vec(M, fc.record({ size, entryPrice: price })),
-      salt: fc.bigInt(0n, p - 1n),
-      roundId: fc.bigInt(0n, 2n ** 64n),
-      timestamp: fc.bigInt(0n, 2n ** 40n),
-      prices: vec(N, price),
-      marks: vec(M, price),
-      risk: fc.oneof(governed, anyFactors),
-      // The public liability is sized so the portfolio's ratio lands near `target` bps, then the
-      // required ratio is set within a few bps of the exact ratio, so both outcomes are frequent.
-      target: fc.integer({ min: 1, max: 65535 }),
-      freeLiability: fc.option(fc.bigInt(0n, LIABILITY_LIMIT - 1n), { freq: 4 }),
-      delta: fc.integer({ min: -1, max: 2 }),
-      freeRatio: fc.bigInt(0n, RATIO_LIMIT - 1n),
-      claim: fc.constantFrom(0n as const, 1n as const),
-      account: fc.bigInt(0n, 2n ** 160n - 1n),
-      nonce: fc.bigInt(0n, 2n ** 32n - 1n),
-      attestedAt: fc.bigInt(0n, 2n ** 40n - 1n),
-    });
-
     it("on random portfolios, prices, factors, liabilities, ratios and claims", async () => {
-      const seen = { accepted: 0, rejected: 0 };
-      await fc.assert(fc.asyncProperty(caseArb, async (c) => {
-        const portfolio: EncodedPortfolio = { collateral: c.collateral, debt: c.debt, positions: c.positions, salt: c.salt };
-        const rnd = { roundId: c.roundId, timestamp: c.timestamp, prices: c.prices, marks: c.marks };
-        const v0 = valuate(portfolio, rnd, c.risk, 0n);
-        const t = BigInt(c.target);
-        const sized = (BPS * v0.collateralSide - t * v0.liabilitySide) / (t * BPS);
-        const liability = c.freeLiability ?? (sized < 0n ? 0n : sized >= LIABILITY_LIMIT ? LIABILITY_LIMIT - 1n : sized);
-        const v = valuate(portfolio, rnd, c.risk, liability);
-        const exact = ratioBpsOf(v);
-        const near = exact === null ? -1n : exact + BigInt(c.delta);
-        const ratioBps = near >= 0n && near < RATIO_LIMIT ? near : c.freeRatio;
-        const req: ProofRequest = {
-          portfolio, round: rnd, risk: c.risk, publicLiability: liability, nonce: c.nonce, ratioBps, claim: c.claim,
-          attestation: attest(ATTESTER_SECRET, c.account, DOMAIN, c.attestedAt, portfolioCommitment(portfolio)),
-        };
-        const expected = claimHolds(v, ratioBps, c.claim);
-        const input = inputFor(req);
-        expect(accepts(input), `model says ${expected}`).to.equal(expected);
-        if (expected) {
-          seen.accepted++;
-        } else {
-          seen.rejected++;
-          // Skipping the generated checks does not help: the comparison's constraints refuse the claim.
-          const failures = await attackerFailures(input);
-          expect(failures).to.not.deep.equal([]);
-          expect(failures.every(inComparison), JSON.stringify(failures.map((f) => f.signals.slice(0, 4)))).to.equal(true);
-        }
-      }), { numRuns: 200, endOnFailure: true });
-      expect(seen.accepted, JSON.stringify(seen)).to.be.greaterThan(50);
-      expect(seen.rejected, JSON.stringify(seen)).to.be.greaterThan(50);
+      await assertAgreesWithModel(checker, N, M, 200, 50);
     });
 
     it("agrees at the exact threshold: a solvency claim holds with equality, an insolvency claim does not", async () => {
@@ -259,23 +171,15 @@ describe("Solvency_4x2 circuit: witnesses and constraints", function () {
       expect(failures.length).to.equal(1);
       expect(rangeCheck("main.debt[1]", debtBits, 96)(failures[0]!)).to.equal(true);
       // No bit decomposition of p − k into 96 bits exists: every choice leaves that constraint failing.
-      const prefix = checker.symbols.matching(/^main\.assets\[1\]\.Num2Bits_\d+_\d+\.out\[0\]$/)
-        .map((e) => e.name.replace(/\[0\]$/, ""))
-        .find((pre) => checker.check(run.witness).some((f) => f.signals.includes(`${pre}[0]`)))!;
-      await fc.assert(fc.asyncProperty(fc.bigInt(0n, 2n ** 96n - 1n), async (bits) => {
+      const prefix = failures[0]!.signals.find((s) => debtBits.test(s))!.replace(/\[\d+\]$/, "");
+      fc.assert(fc.property(fc.bigInt(0n, 2n ** 96n - 1n), (bits) => {
         const rewritten = checker.check(checker.setBits(run.witness, prefix, bits, 96));
         expect(rewritten.some(rangeCheck("main.debt[1]", debtBits, 96))).to.equal(true);
       }), { numRuns: 10 });
     });
 
     it("wrap-around balance (collateral + 2^96, debt − 1: same packed value, same genuine signature) fails the collateral's range check", async () => {
-      const col = honestInput.collateral as string[];
-      const debt = honestInput.debt as string[];
-      const attack = {
-        ...honestInput,
-        collateral: col.map((x, i) => (i === 1 ? (BigInt(x) + 2n ** 96n).toString() : x)),
-        debt: debt.map((x, i) => (i === 1 ? (BigInt(x) - 1n).toString() : x)),
-      };
+      const attack = wrapAround(honestInput, 1);
       expectGenerationRefuses(attack);
       const run = await checker.uncheckedWitness(attack);
       expect(checker.value(run.witness, "main.portfolioCommitment")).to.equal(checker.value(honest, "main.portfolioCommitment"));
@@ -362,7 +266,7 @@ describe("Solvency_4x2 circuit: witnesses and constraints", function () {
     it("flipping the comparator's output (its bit decomposition rewritten to say 'not short') fails the comparator", () => {
       const insolvent = buildInput({ ...base, publicLiability: 10n ** 33n, claim: 0n }).input;
       const w = checker.witness(insolvent);
-      const prefix = checker.symbols.matching(/^main\.LessThan_\d+_\d+\.n2b\.out\[0\]$/)[0]!.name.replace(/\[0\]$/, "");
+      const prefix = comparatorBits();
       const diff = checker.value(w, "main.weightedCollateral") + 2n ** 251n - checker.value(w, "main.requiredCollateral");
       expect(diff < 2n ** 251n).to.equal(true); // honestly short: the top bit is 0
       const claimed = checker.override(w, { "main.statement": checker.value(w, "main.statement") + 2n ** 248n });
@@ -380,8 +284,7 @@ describe("Solvency_4x2 circuit: witnesses and constraints", function () {
       let w = checker.override(honest, { [`${P}move`]: p - checker.value(honest, `${P}move`) });
       // the prover re-derives everything downstream of the move, and the comparator's bits
       w = checker.solve(w, [`${P}notional`, `${P}profit`, `${P}profitTerm`, `${P}lossTerm`, "main.weightedCollateral", "main.requiredCollateral"]);
-      const prefix = checker.symbols.matching(/^main\.LessThan_\d+_\d+\.n2b\.out\[0\]$/)[0]!.name.replace(/\[0\]$/, "");
-      w = checker.setBits(w, prefix, checker.value(w, "main.weightedCollateral") + 2n ** 251n - checker.value(w, "main.requiredCollateral"), 252);
+      w = rewriteComparatorBits(w);
       expect(checker.value(w, "main.requiredCollateral") < checker.value(honest, "main.requiredCollateral")).to.equal(true);
       const failures = checker.check(w);
       expect(failures.length).to.equal(1);
@@ -392,8 +295,7 @@ describe("Solvency_4x2 circuit: witnesses and constraints", function () {
       const P = "main.positions[0].";
       let w = checker.override(honest, { [`${P}markBelow`]: 0n });
       w = checker.solve(w, [`${P}move`, `${P}shortAndBelow`, `${P}notional`, `${P}profit`, `${P}profitTerm`, `${P}lossTerm`, "main.weightedCollateral", "main.requiredCollateral"]);
-      const prefix = checker.symbols.matching(/^main\.LessThan_\d+_\d+\.n2b\.out\[0\]$/)[0]!.name.replace(/\[0\]$/, "");
-      w = checker.setBits(w, prefix, checker.value(w, "main.weightedCollateral") + 2n ** 251n - checker.value(w, "main.requiredCollateral"), 252);
+      w = rewriteComparatorBits(w);
       const failures = checker.check(w);
       expect(failures.length).to.be.greaterThan(0);
       expect(failures.every((f) => f.signals.some((s) => /^main\.positions\[0\]\.LessThan_\d+_\d+\./.test(s))), JSON.stringify(failures.map((f) => f.signals.slice(0, 4)))).to.equal(true);
@@ -402,31 +304,14 @@ describe("Solvency_4x2 circuit: witnesses and constraints", function () {
 
   describe("the constraint system's shape", () => {
     it("leaves no wire out of every constraint but the two dead IsZero inverses of EdDSA's equality checks", () => {
-      // circomlib's ForceEqualIfEnabled(enabled = 1): the optimizer turns (1 − isz.out)·1 = 0 and
-      // in·isz.out = 0 into the linear equality in = 0 and drops in·inv = 0, leaving isz.inv in no
-      // constraint. It feeds nothing, so it is free and harmless; the equality itself is enforced (the
-      // signature attacks above fail there).
-      const used = new Set<number>();
-      for (const c of checker.r1cs.constraints) for (const [w] of [...c.a, ...c.b, ...c.c]) used.add(w);
-      const unused: number[] = [];
-      for (let w = 1; w < checker.r1cs.nVars; w++) if (!used.has(w)) unused.push(w);
-      expect(unused.flatMap((w) => checker.symbols.namesOf(w)).map((n) => n.replace(/Attestation_\d+_\d+/, "Attestation"))).to.deep.equal([
-        "main.Attestation.verifier.eqCheckX.isz.inv",
-        "main.Attestation.verifier.eqCheckY.isz.inv",
-      ]);
-      expect(checker.check(checker.override(honest, unused.map((w) => [w, 12345n] as const)))).to.deep.equal([]);
+      // They feed nothing: any value keeps every constraint satisfied. The equality they belonged to is
+      // enforced (the signature attacks above fail there).
+      expect(unusedSignals(checker)).to.deep.equal(EXPECTED_UNUSED);
+      expect(checker.check(checker.override(honest, checker.unusedWires().map((w) => [w, 12345n] as const)))).to.deep.equal([]);
     });
 
     it("every `circom --inspect` warning of the build is a justified unused output of a constrained sub-component", () => {
-      const info = JSON.parse(readFileSync(artifacts(NAME).circuitInfo, "utf8")) as { inspect: Array<{ code: string; template: string; message: string; justification: string }> };
-      expect(info.inspect.length).to.be.greaterThan(0);
-      for (const w of info.inspect) {
-        const accepted = manifest.acceptedWarnings.find((a) => a.code === w.code && a.template === w.template);
-        expect(accepted, `${w.code} in ${w.template}`).to.not.equal(undefined);
-        expect(w.justification).to.equal(accepted!.justification);
-        expect(w.code).to.equal("CA02");
-        expect(w.message).to.match(/signals? that do(es)? not appear in any constraint of the father component/);
-      }
+      expectWarningsJustified(NAME);
     });
   });
 });

@@ -5,15 +5,17 @@
  * values. The latter is the strongest attacker a circuit faces, one whose attester signs anything, so
  * that the only thing left to refuse a bad value is the constraint that checks it.
  */
-import { existsSync } from "node:fs";
-import { artifacts } from "../../prover/artifacts.ts";
+import { expect } from "chai";
+import { existsSync, readFileSync } from "node:fs";
+import { artifacts, manifest } from "../../prover/artifacts.ts";
 import { attest } from "../../prover/attestation.ts";
 import { attesterBinding, contextHash, packStatement, type Domain } from "../../prover/commitments.ts";
 import type { EncodedPortfolio, PriceRound, RiskFactors } from "../../prover/model.ts";
 import { chainHash } from "../../prover/poseidon.ts";
 import { FIELD, STATEMENT_FIELDS, TAGS, spec } from "../../prover/spec.ts";
 import { buildInput, ClaimDoesNotHold, type CircuitInput, type ProofRequest } from "../../prover/witness.ts";
-import { ConstraintChecker } from "../../verifier/constraints.ts";
+import { ConstraintChecker, type ConstraintFailure } from "../../verifier/constraints.ts";
+import { WitnessError } from "../../verifier/witness_calculator.ts";
 import { ATTESTER_SECRET } from "./fixtures.ts";
 
 const checkers = new Map<string, Promise<ConstraintChecker>>();
@@ -171,4 +173,58 @@ export function modelPortfolio(c: RawCase): EncodedPortfolio {
     positions: c.positionSize.map((s, j) => ({ size: c.positionShort[j] === 1n ? -s : s, entryPrice: c.positionEntry[j]! })),
     salt: c.salt,
   };
+}
+
+/** Does the circuit accept the input: a witness is generated and every constraint holds. */
+export function accepts(checker: ConstraintChecker, input: CircuitInput): boolean {
+  try {
+    return checker.check(checker.witness(input)).length === 0;
+  } catch (err) {
+    if (err instanceof WitnessError) return false;
+    throw err;
+  }
+}
+
+/** The constraints violated by the witness a prover computes with every generated check skipped. */
+export async function attackerFailures(checker: ConstraintChecker, input: CircuitInput): Promise<ConstraintFailure[]> {
+  return checker.check((await checker.uncheckedWitness(input)).witness);
+}
+
+/** A failure in the final comparison BPS·C vs ratio·L (and its link to the claim bit). */
+export const inComparison = (f: ConstraintFailure): boolean =>
+  f.signals.includes("main.weightedCollateral") && f.signals.includes("main.requiredCollateral");
+
+/**
+ * The wires in no constraint, by name with anonymous components' line/column suffixes dropped. In every
+ * instance these are the two IsZero inverses of EdDSA's equality checks: circomlib's
+ * ForceEqualIfEnabled with enabled = 1 becomes the linear equality in = 0 under the optimizer, which
+ * drops in·inv = 0 and leaves inv in no constraint, feeding nothing.
+ */
+export function unusedSignals(checker: ConstraintChecker): string[] {
+  return checker.unusedWires().flatMap((w) => checker.symbols.namesOf(w)).map((n) => n.replace(/_\d+_\d+(?=\.|$)/g, ""));
+}
+export const EXPECTED_UNUSED = ["main.Attestation.verifier.eqCheckX.isz.inv", "main.Attestation.verifier.eqCheckY.isz.inv"];
+
+/** Every `circom --inspect` warning of an instance's build is an unused output of a sub-component, justified in the manifest. */
+export function expectWarningsJustified(name: string): void {
+  const info = JSON.parse(readFileSync(artifacts(name).circuitInfo, "utf8")) as { inspect: Array<{ code: string; template: string; message: string; justification: string }> };
+  expect(info.inspect.length).to.be.greaterThan(0);
+  for (const w of info.inspect) {
+    const accepted = manifest.acceptedWarnings.find((a) => a.code === w.code && a.template === w.template);
+    expect(accepted, `${w.code} in ${w.template}`).to.not.equal(undefined);
+    expect(w.justification).to.equal(accepted!.justification);
+    expect(w.code).to.equal("CA02");
+    expect(w.message).to.match(/signals? that do(es)? not appear in any constraint of the father component/);
+  }
+}
+
+/**
+ * The wrap-around attack on an honest input: slot `i`'s collateral + 2^96 and debt − 1 pack to the same
+ * portfolio element, so the commitment and the attester's genuine signature still match.
+ */
+export function wrapAround(input: CircuitInput, i: number): CircuitInput {
+  const bump = (xs: CircuitInput[string], by: bigint): string[] =>
+    (xs as string[]).map((x, k) => (k === i ? (BigInt(x) + by).toString() : x));
+  if (BigInt((input.debt as string[])[i]!) === 0n) throw new RangeError(`slot ${i} has no debt to take 1 from`);
+  return { ...input, collateral: bump(input.collateral, 2n ** AMOUNT_SHIFT), debt: bump(input.debt, -1n) };
 }
