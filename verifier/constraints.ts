@@ -149,7 +149,7 @@ export type Overrides = Record<string, bigint> | Iterable<readonly [WireRef, big
 export interface CircuitPaths { r1cs: string; sym: string; wasm: string }
 
 export class ConstraintChecker {
-  private attacker: WitnessCalculator | undefined;
+  private attacker: Promise<WitnessCalculator> | undefined;
   /** constraints each wire appears in, built on first use */
   private uses: number[][] | undefined;
 
@@ -194,8 +194,8 @@ export class ConstraintChecker {
    * computed as the circuit computes it, whatever the input. Failed checks are listed, not thrown.
    */
   async uncheckedWitness(input: WitnessInput): Promise<WitnessRun> {
-    this.attacker ??= await WitnessCalculator.load(this.paths.wasm, { skipAsserts: true });
-    return this.attacker.calculate(input);
+    this.attacker ??= WitnessCalculator.load(this.paths.wasm, { skipAsserts: true });
+    return (await this.attacker).calculate(input);
   }
 
   wireOf(ref: WireRef): number {

@@ -41,7 +41,7 @@ describe(`${NAME} (default instance) @slow`, function () {
   });
 
   it("accepts exactly the claims the reference model accepts (light sample)", async () => {
-    await assertAgreesWithModel(checker, N, M, 60, 12);
+    await assertAgreesWithModel(checker, N, M, 60, 8);
   });
 
   it("leaves no wire out of every constraint but the two dead IsZero inverses of EdDSA's equality checks", () => {
