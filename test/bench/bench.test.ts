@@ -12,7 +12,7 @@ const positive = (x: unknown): void => {
   expect(x as number).to.be.greaterThan(0);
 };
 
-describe("npm run bench -- --quick @slow", () => {
+describe("npm run bench -- --quick", () => {
   const small = [...manifest.instances].sort((a, b) => a.assets - b.assets)[0]!;
   let dir: string;
   let results: BenchResults;
