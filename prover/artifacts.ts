@@ -21,6 +21,25 @@ export interface InstanceSpec {
   role: string;
   default: boolean;
 }
+/** What the compile step recorded of an instance: build/circuits/<name>/info.json. */
+export interface CircuitInfo {
+  name: string;
+  template: string;
+  assets: number;
+  positions: number;
+  compiler: string;
+  sourceHash: string;
+  sources: Record<string, string>;
+  constraints: { nonLinear: number; linear: number; total: number };
+  wires: number;
+  publicInputs: number;
+  privateInputs: number;
+  outputs: number;
+  publicSignals: string[];
+  inspect: Array<{ code: string; template: string; message: string; justification: string }>;
+  compileSeconds: number;
+}
+
 export interface Manifest { compiler: string; instances: InstanceSpec[]; acceptedWarnings: AcceptedWarning[] }
 
 export const manifest: Manifest = JSON.parse(readFileSync(MANIFEST_PATH, "utf8")) as Manifest;

@@ -12,30 +12,14 @@ import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, readdirSync, writeFileSync, existsSync, renameSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
-import { ROOT, BUILD_DIR, manifest, instance, defaultInstances, artifacts, type InstanceSpec } from "../prover/artifacts.ts";
+import { ROOT, BUILD_DIR, manifest, instance, defaultInstances, artifacts, type InstanceSpec, type CircuitInfo } from "../prover/artifacts.ts";
+
+export type { CircuitInfo };
 import { spec, TAGS, PUBLIC_SIGNAL_NAMES } from "../prover/spec.ts";
 
 const require = createRequire(import.meta.url);
 const CIRCOM = require.resolve("circom2/cli.js");
 const GENERATED = path.join(BUILD_DIR, "circuits", "generated");
-
-export interface CircuitInfo {
-  name: string;
-  template: string;
-  assets: number;
-  positions: number;
-  compiler: string;
-  sourceHash: string;
-  sources: Record<string, string>;
-  constraints: { nonLinear: number; linear: number; total: number };
-  wires: number;
-  publicInputs: number;
-  privateInputs: number;
-  outputs: number;
-  publicSignals: string[];
-  inspect: Array<{ code: string; template: string; message: string; justification: string }>;
-  compileSeconds: number;
-}
 
 const sha256 = (data: string | Buffer): string => createHash("sha256").update(data).digest("hex");
 const rel = (p: string): string => path.relative(ROOT, p);

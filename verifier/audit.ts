@@ -15,7 +15,7 @@ import { ROOT, artifacts, defaultInstances, instance as instanceSpec, manifest }
 import { InputError, writeFileAtomic } from "../prover/files.ts";
 import { spec } from "../prover/spec.ts";
 import { verifierContractName } from "../prover/setup-info.ts";
-import { releaseCurve } from "../scripts/lib/snarkjs-api.ts";
+import { releaseCurve } from "./snarkjs-api.ts";
 import { check, displayPath, readAcceptedFindings, type Check } from "./audit/check.ts";
 import { auditCircuit } from "./audit/circuit.ts";
 import { auditSetup } from "./audit/setup.ts";

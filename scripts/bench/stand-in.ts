@@ -16,7 +16,7 @@ import { PUBLIC_SIGNAL_NAMES } from "../../prover/spec.ts";
 import { PROOF_SYSTEMS, type ProofSystem } from "../../prover/setup-info.ts";
 import { readR1csHeader } from "../lib/binfile.ts";
 import { devPtau } from "../lib/ptau.ts";
-import { snark, recordingLogger } from "../lib/snarkjs-api.ts";
+import { snark, recordingLogger } from "../../verifier/snarkjs-api.ts";
 import { compileStandalone } from "./circom.ts";
 import { verifierGas, type SystemProof, type VerifierGas } from "./verifier-gas.ts";
 

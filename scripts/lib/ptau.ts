@@ -14,7 +14,7 @@ import os from "node:os";
 import path from "node:path";
 import { ROOT } from "../../prover/artifacts.ts";
 import { writeFileAtomic, toJson } from "../../prover/files.ts";
-import { snark, recordingLogger } from "./snarkjs-api.ts";
+import { snark, recordingLogger } from "../../verifier/snarkjs-api.ts";
 import { withBinFile, readLE } from "./binfile.ts";
 import { timed, atomicOutput, withLock, type Log } from "./steps.ts";
 

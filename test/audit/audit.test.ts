@@ -8,7 +8,7 @@ import path from "node:path";
 import { network } from "hardhat";
 import { ROOT, artifacts, instance, manifest } from "../../prover/artifacts.ts";
 import { spec } from "../../prover/spec.ts";
-import { releaseCurve } from "../../scripts/lib/snarkjs-api.ts";
+import { releaseCurve } from "../../verifier/snarkjs-api.ts";
 import { deploy } from "../../verifier/contracts.ts";
 import { auditCircuit, type CircuitAudit } from "../../verifier/audit/circuit.ts";
 import { readAcceptedFindings, type Check } from "../../verifier/audit/check.ts";

@@ -8,7 +8,7 @@ import { ROOT, artifacts } from "../../prover/artifacts.ts";
 import { readSetupInfo } from "../../prover/setup-info.ts";
 import { PUBLIC_SIGNAL_NAMES } from "../../prover/spec.ts";
 import { ceremonyPtau, readPtauHeader, requirePtau } from "../../scripts/lib/ptau.ts";
-import { snark, releaseCurve } from "../../scripts/lib/snarkjs-api.ts";
+import { snark, releaseCurve } from "../../verifier/snarkjs-api.ts";
 import { withLock } from "../../scripts/lib/steps.ts";
 
 const NAME = "Solvency_4x2";

@@ -8,7 +8,7 @@ import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { ROOT, type AcceptedWarning, type InstanceSpec } from "../../prover/artifacts.ts";
 import type { PublicSignalSpec } from "../../prover/spec.ts";
-import type { CircuitInfo } from "../../scripts/compile-circuits.ts";
+import type { CircuitInfo } from "../../prover/artifacts.ts";
 import { readR1cs, readSym, type R1cs } from "../constraints.ts";
 import { analyseDeterminacy, roleOfLabel, type Determinacy, type SignalRole } from "../determinacy.ts";
 import type { LinearCombination } from "../field.ts";

@@ -6,15 +6,10 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { createRequire } from "node:module";
 import { ROOT } from "../../prover/artifacts.ts";
-import { snark, recordingLogger } from "../../scripts/lib/snarkjs-api.ts";
-import { adaptVerifier } from "../../scripts/setup.ts";
+import { snark, recordingLogger } from "../snarkjs-api.ts";
+import { verifierSource } from "../verifier-source.ts";
 import { check, displayPath, type Check } from "./check.ts";
-
-const require = createRequire(import.meta.url);
-// snarkjs' CommonJS entry is build/main.cjs; the templates sit beside build/.
-const GROTH16_TEMPLATE = path.resolve(path.dirname(require.resolve("snarkjs")), "..", "templates", "verifier_groth16.sol.ejs");
 
 /** BN254: the scalar field r and the base field q, as the verifier template states them. */
 const FIELDS = {
@@ -161,8 +156,7 @@ export async function auditVerifier(opts: VerifierAuditOptions): Promise<Verifie
     wrong));
 
   // ---- the whole source is snarkjs' template for this key ------------------------------------------
-  const template = readFileSync(GROTH16_TEMPLATE, "utf8");
-  const regenerated = adaptVerifier(await snark.zKey.exportSolidityVerifier(opts.zkey, { groth16: template }, recordingLogger()), opts.name, "groth16");
+  const regenerated = await verifierSource(opts.zkey, opts.name, "groth16");
   const lines = (s: string) => s.split("\n");
   const differing = lines(regenerated).map((l, i) => [i + 1, l, lines(source)[i]] as const).filter(([, a, b]) => a !== b);
   const lengthDiffers = lines(regenerated).length !== lines(source).length;

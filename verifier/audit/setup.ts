@@ -8,7 +8,7 @@ import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { ROOT } from "../../prover/artifacts.ts";
 import { setupInfoSchema, type SetupInfo } from "../../prover/setup-info.ts";
-import { snark, recordingLogger } from "../../scripts/lib/snarkjs-api.ts";
+import { snark, recordingLogger } from "../snarkjs-api.ts";
 import { check, displayPath, sha256File, type Check } from "./check.ts";
 
 export interface SetupAuditOptions {
