@@ -10,25 +10,10 @@ import { PUBLIC_SIGNAL_NAMES } from "../../prover/spec.ts";
 import { ceremonyPtau, readPtauHeader, requirePtau } from "../../scripts/lib/ptau.ts";
 import { snark, releaseCurve } from "../../verifier/snarkjs-api.ts";
 import { withLock } from "../../scripts/lib/steps.ts";
+import { solidityConstants, type VerificationKey } from "../../verifier/audit/contract.ts";
 
 const NAME = "Solvency_4x2";
 const sha256 = (file: string): string => createHash("sha256").update(readFileSync(file)).digest("hex");
-
-interface VerificationKey {
-  nPublic: number;
-  vk_alpha_1: string[];
-  vk_beta_2: string[][];
-  vk_gamma_2: string[][];
-  vk_delta_2: string[][];
-  IC: string[][];
-}
-
-/** `uint256 constant NAME = VALUE;` lines of a generated verifier. */
-function solidityConstants(source: string): Map<string, bigint> {
-  const out = new Map<string, bigint>();
-  for (const m of source.matchAll(/uint256 constant (\w+)\s*=\s*(\d+);/g)) out.set(m[1]!, BigInt(m[2]!));
-  return out;
-}
 
 describe("trusted setup of the small instance", () => {
   const a = artifacts(NAME);
