@@ -53,16 +53,34 @@ zks_ensure_node() {
   zks_node_ok || zks_die "$bin/node is not Node >= $ZKS_NODE_MIN_MAJOR.$ZKS_NODE_MIN_MINOR"
 }
 
-# The locked dependencies. Not `npm ci`: the registry serves hardhat's EDR runtime 0.22 only for the
-# Linux x64 builds, so the lockfile cannot list the other platforms' optional builds, and npm ci
-# refuses a lockfile that omits any. `npm install` installs the same locked versions; a lockfile it
-# had to change means package.json and package-lock.json disagree, which fails here as npm ci would.
+# The locked dependencies, reproducibly, leaving the work tree as it was.
+#
+# package-lock.json lists every platform's optional builds that the registry served when it was made
+# (Hardhat's EDR runtime, esbuild), so `npm ci` installs exactly what it locks. A registry may serve
+# more or fewer of those optional builds on another machine or day, and a lockfile edited elsewhere may
+# lack some: then `npm ci` refuses, and the fallback runs `npm install`, accepts the result only if the
+# lockfile it wrote differs from the committed one in optional platform builds alone, and puts the
+# committed lockfile back. A real disagreement (a direct dependency or a range that the lockfile does not
+# cover, or a package npm resolved to another version) fails in one line naming the package.
 zks_install_deps() {
-  local before after
-  before="$(cksum < package-lock.json)"
-  npm install --no-audit --no-fund
-  after="$(cksum < package-lock.json)"
-  [ "$before" = "$after" ] || zks_die "package-lock.json did not match package.json (npm install changed it); commit the updated lockfile"
+  node scripts/lockfile.mjs covers || exit 1
+  if npm ci --no-audit --no-fund --loglevel=error; then
+    return 0
+  fi
+  echo "bootstrap: npm ci refused the lockfile; installing with npm install and checking that only optional platform builds differ"
+  local saved
+  saved="$(mktemp)"
+  cp package-lock.json "$saved"
+  if ! npm install --no-audit --no-fund --loglevel=error; then
+    cp "$saved" package-lock.json
+    rm -f "$saved"
+    zks_die "npm install failed (see above); the lockfile is unchanged"
+  fi
+  local verdict=0
+  node scripts/lockfile.mjs platform-only "$saved" package-lock.json || verdict=$?
+  cp "$saved" package-lock.json
+  rm -f "$saved"
+  [ "$verdict" = 0 ] || exit 1
 }
 
 # Node first on PATH, versions printed, dependencies installed as locked.
