@@ -20,17 +20,17 @@ import { ROOT, BUILD_DIR, manifest, instance, artifacts, type InstanceSpec } fro
 import { writeFileAtomic, toJson } from "../prover/files.ts";
 import { releaseProvingResources } from "../prover/prove.ts";
 import { readSetupInfo, setupArtifacts, type ProofSystem, type SetupInfo } from "../prover/setup-info.ts";
-import { compile, type CircuitInfo } from "./compile-circuits.ts";
-import { ptauCacheDir, SHARED_PTAU_DIR } from "./lib/ptau.ts";
-import { setup, DEFAULT_BEACON_ITERATIONS } from "./setup.ts";
-import { machine } from "./bench/machine.ts";
-import { coldMedians, coldRuns, runTs, warmMedians, warmRun } from "./bench/measure.ts";
-import { markdown, targets, updateReadme } from "./bench/report.ts";
-import { RESULTS_VERSION, gasFileSchema, type BenchResults, type ConstraintCost, type GasReport, type Growth, type InstanceResult, type SystemResult } from "./bench/results.ts";
-import { leastSquares, formula, type Fit } from "./bench/stats.ts";
-import { templateCost } from "./bench/template-cost.ts";
-import { verifierGas, instanceVerifier, type SystemProof } from "./bench/verifier-gas.ts";
-import { standInVerifierGas } from "./bench/stand-in.ts";
+import { compile, type CircuitInfo } from "../pipeline/compile.ts";
+import { ptauCacheDir, SHARED_PTAU_DIR } from "../pipeline/ptau.ts";
+import { setup, DEFAULT_BEACON_ITERATIONS } from "../pipeline/setup.ts";
+import { machine } from "../benchmark/machine.ts";
+import { coldMedians, coldRuns, runTs, warmMedians, warmRun } from "../benchmark/measure.ts";
+import { markdown, targets, updateReadme } from "../benchmark/report.ts";
+import { RESULTS_VERSION, gasFileSchema, type BenchResults, type ConstraintCost, type GasReport, type Growth, type InstanceResult, type SystemResult } from "../benchmark/results.ts";
+import { leastSquares, formula, type Fit } from "../benchmark/stats.ts";
+import { templateCost } from "../benchmark/template-cost.ts";
+import { verifierGas, instanceVerifier, type SystemProof } from "../benchmark/verifier-gas.ts";
+import { standInVerifierGas } from "../benchmark/stand-in.ts";
 
 interface Options {
   instances: InstanceSpec[];

@@ -64,11 +64,15 @@ zks_ensure_node() {
 # cover, or a package npm resolved to another version) fails in one line naming the package.
 zks_install_deps() {
   node scripts/lockfile.mjs covers || exit 1
-  if npm ci --no-audit --no-fund --loglevel=error; then
+  local log saved
+  log="$(mktemp)"
+  if npm ci --no-audit --no-fund --loglevel=error 2>"$log"; then
+    rm -f "$log"
     return 0
   fi
-  echo "bootstrap: npm ci refused the lockfile; installing with npm install and checking that only optional platform builds differ"
-  local saved
+  echo "bootstrap: npm ci refused the lockfile ($(grep -v -E '^npm error (code|errno) ' "$log" | grep -m1 -E '^npm error [^ ]' | sed 's/^npm error //'));"
+  echo "bootstrap: installing with npm install and checking that only optional platform builds differ"
+  rm -f "$log"
   saved="$(mktemp)"
   cp package-lock.json "$saved"
   if ! npm install --no-audit --no-fund --loglevel=error; then

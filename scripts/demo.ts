@@ -25,7 +25,7 @@ import { formatDecimal } from "../prover/decimal.ts";
 import { publishRound, readRiskFactors, registerAttester } from "../verifier/contracts.ts";
 import { proofCalldata } from "../verifier/calldata.ts";
 import { TIERS } from "../verifier/chain.ts";
-import { deployVenue } from "./deploy.ts";
+import { deployVenue } from "../pipeline/deploy.ts";
 
 const EXAMPLES = path.join(ROOT, "examples");
 /** Value units per US dollar (circuits/spec.json units.value: one value unit is 1e-26 USD). */

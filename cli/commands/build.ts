@@ -35,7 +35,7 @@ export function registerBuild(program: Command): void {
           throw new InputError((err as Error).message, "<instances>", "name an instance from circuits/manifest.json");
         }
       }) : defaultInstances();
-      const { setup, DEFAULT_BEACON_ITERATIONS } = await import("../../scripts/setup.ts");
+      const { setup, DEFAULT_BEACON_ITERATIONS } = await import("../../pipeline/setup.ts");
       const opts = {
         system: o.system as ProofSystem, ptau: o.ptau, beacon: o.beacon, force: !!o.force,
         beaconIterations: o.beaconIterations ? Number(parseUint(o.beaconIterations, "--beacon-iterations", 63n)) : DEFAULT_BEACON_ITERATIONS,

@@ -154,7 +154,7 @@ export function registerChain(program: Command): void {
     .option("--credit-token <address>", "an existing ERC-20 the venue lends (default: a test token, with reserves minted)")
     .option("-f, --force", "replace an existing deployment file")
     .action(action<[], CommonOptions & { venue: string; rpc: string; out: string; keystore?: string; collateralToken?: string; creditToken?: string; force?: boolean }>(async (out, o) => {
-      const { deployToEndpoint } = await import("../../scripts/deploy.ts");
+      const { deployToEndpoint } = await import("../../pipeline/deploy.ts");
       const d = await out.step("deploying", () => deployToEndpoint(o, (l) => out.note(l)));
       out.result({ file: o.out, chainId: d.chainId, contracts: d.contracts }, [
         `wrote ${o.out}: chain ${d.chainId}`,

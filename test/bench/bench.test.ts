@@ -4,8 +4,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { ROOT, artifacts, manifest } from "../../prover/artifacts.ts";
-import type { CircuitInfo } from "../../scripts/compile-circuits.ts";
-import type { BenchResults } from "../../scripts/bench/results.ts";
+import type { CircuitInfo } from "../../pipeline/compile.ts";
+import type { BenchResults } from "../../benchmark/results.ts";
 
 const positive = (x: unknown): void => {
   expect(x).to.be.a("number");

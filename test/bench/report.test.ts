@@ -2,8 +2,8 @@ import { expect } from "chai";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { README_END, README_START, TARGETS, markdown, targets, updateReadme, verdict } from "../../scripts/bench/report.ts";
-import type { BenchResults, InstanceResult } from "../../scripts/bench/results.ts";
+import { README_END, README_START, TARGETS, markdown, targets, updateReadme, verdict } from "../../benchmark/report.ts";
+import type { BenchResults, InstanceResult } from "../../benchmark/results.ts";
 
 function instanceResult(name: string, assets: number, positions: number, total: number, proveMs: number | null): InstanceResult {
   return {

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import fc from "fast-check";
-import { median, leastSquares, predict, formula } from "../../scripts/bench/stats.ts";
+import { median, leastSquares, predict, formula } from "../../benchmark/stats.ts";
 
 describe("benchmark statistics", () => {
   it("takes the middle value, or the mean of the two middle values", () => {

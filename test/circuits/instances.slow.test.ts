@@ -4,7 +4,7 @@
  * repeated on its last slots.
  */
 import { expect } from "chai";
-import { compile } from "../../scripts/compile-circuits.ts";
+import { compile } from "../../pipeline/compile.ts";
 import { instance } from "../../prover/artifacts.ts";
 import { PUBLIC_SIGNAL_NAMES, FIELD } from "../../prover/spec.ts";
 import { buildInput, type CircuitInput } from "../../prover/witness.ts";

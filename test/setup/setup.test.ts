@@ -7,9 +7,9 @@ import path from "node:path";
 import { ROOT, artifacts } from "../../prover/artifacts.ts";
 import { readSetupInfo } from "../../prover/setup-info.ts";
 import { PUBLIC_SIGNAL_NAMES } from "../../prover/spec.ts";
-import { ceremonyPtau, readPtauHeader, requirePtau } from "../../scripts/lib/ptau.ts";
+import { ceremonyPtau, readPtauHeader, requirePtau } from "../../pipeline/ptau.ts";
 import { snark, releaseCurve } from "../../verifier/snarkjs-api.ts";
-import { withLock } from "../../scripts/lib/steps.ts";
+import { withLock } from "../../pipeline/steps.ts";
 import { solidityConstants, type VerificationKey } from "../../verifier/audit/contract.ts";
 
 const NAME = "Solvency_4x2";

@@ -2,8 +2,8 @@
  * One measured proving process, started by scripts/bench.ts as a child so that each measurement owns
  * its process: its start-up, its memory peak and nothing left over from another instance.
  *
- *   tsx scripts/bench/proving-run.ts cold NAME              load the key and prove once (a first proof)
- *   tsx scripts/bench/proving-run.ts warm NAME K [SYSTEM]   load once, prove once to warm up, then K proofs
+ *   tsx benchmark/proving-run.ts cold NAME              load the key and prove once (a first proof)
+ *   tsx benchmark/proving-run.ts warm NAME K [SYSTEM]   load once, prove once to warm up, then K proofs
  *
  * Groth16 proofs come from the project's Prover (prover/prove.ts) on the honest fixture request(N, M).
  * A warm run also splits each proof into its steps (witness, proof, verification) with snarkjs, because
@@ -12,11 +12,11 @@
  */
 import { readFileSync } from "node:fs";
 import * as snarkjs from "snarkjs";
-import { artifacts, instance } from "../../prover/artifacts.ts";
-import { Prover, releaseProvingResources } from "../../prover/prove.ts";
-import { PROOF_SYSTEMS, setupArtifacts, type ProofSystem } from "../../prover/setup-info.ts";
-import { buildInput } from "../../prover/witness.ts";
-import { ready, request } from "../../test/helpers/fixtures.ts";
+import { artifacts, instance } from "../prover/artifacts.ts";
+import { Prover, releaseProvingResources } from "../prover/prove.ts";
+import { PROOF_SYSTEMS, setupArtifacts, type ProofSystem } from "../prover/setup-info.ts";
+import { buildInput } from "../prover/witness.ts";
+import { ready, request } from "../test/helpers/fixtures.ts";
 
 export const RESULT_MARKER = "BENCH-RESULT ";
 

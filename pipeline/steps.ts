@@ -11,14 +11,41 @@ import { setTimeout as sleep } from "node:timers/promises";
 
 export type Log = (line: string) => void;
 
-/** Runs one slow step between a start line and a line with its duration; returns its result and seconds. */
-export async function timed<T>(log: Log, label: string, run: () => Promise<T>): Promise<{ value: T; seconds: number }> {
-  log(`  ${label} ...`);
+/**
+ * Runs one slow step between a start line and a line with its duration; returns its result and seconds.
+ * With `expectSeconds`, a line every `everySeconds` says how long the step has run against the estimate,
+ * so that a step of several minutes never looks hung.
+ */
+export async function timed<T>(
+  log: Log,
+  label: string,
+  run: () => Promise<T>,
+  progress?: { expectSeconds: number; everySeconds?: number },
+): Promise<{ value: T; seconds: number }> {
+  log(`  ${label} ...${progress ? ` (about ${clock(progress.expectSeconds)} on two cores)` : ""}`);
   const t0 = performance.now();
-  const value = await run();
+  const ticker = progress
+    ? setInterval(() => {
+        const elapsed = (performance.now() - t0) / 1000;
+        log(`  ${label}: ${clock(elapsed)} elapsed of about ${clock(progress.expectSeconds)}`);
+      }, (progress.everySeconds ?? 30) * 1000)
+    : undefined;
+  ticker?.unref();
+  let value: T;
+  try {
+    value = await run();
+  } finally {
+    if (ticker) clearInterval(ticker);
+  }
   const seconds = Math.round((performance.now() - t0) / 10) / 100;
   log(`  ${label}: done in ${seconds}s`);
   return { value, seconds };
+}
+
+/** Seconds as "4m30s" or "45s". */
+export function clock(seconds: number): string {
+  const s = Math.round(seconds);
+  return s >= 60 ? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, "0")}s` : `${s}s`;
 }
 
 /** Lets `produce` write a temporary file, then renames it onto `target`; removes the temporary file on failure. */

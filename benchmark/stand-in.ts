@@ -12,11 +12,11 @@ import { createRequire } from "node:module";
 import os from "node:os";
 import path from "node:path";
 import * as snarkjs from "snarkjs";
-import { PUBLIC_SIGNAL_NAMES } from "../../prover/spec.ts";
-import { PROOF_SYSTEMS, type ProofSystem } from "../../prover/setup-info.ts";
-import { readR1csHeader } from "../lib/binfile.ts";
-import { devPtau } from "../lib/ptau.ts";
-import { snark, recordingLogger } from "../../verifier/snarkjs-api.ts";
+import { PUBLIC_SIGNAL_NAMES } from "../prover/spec.ts";
+import { PROOF_SYSTEMS, type ProofSystem } from "../prover/setup-info.ts";
+import { readR1csHeader } from "../pipeline/binfile.ts";
+import { devPtau } from "../pipeline/ptau.ts";
+import { snark, recordingLogger } from "../verifier/snarkjs-api.ts";
 import { compileStandalone } from "./circom.ts";
 import { verifierGas, type SystemProof, type VerifierGas } from "./verifier-gas.ts";
 

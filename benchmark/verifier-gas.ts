@@ -10,8 +10,8 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import solc from "solc";
 import { network } from "hardhat";
-import hardhatConfig from "../../hardhat.config.ts";
-import { setupArtifacts, verifierContractName, type ProofSystem } from "../../prover/setup-info.ts";
+import hardhatConfig from "../hardhat.config.ts";
+import { setupArtifacts, verifierContractName, type ProofSystem } from "../prover/setup-info.ts";
 
 export interface VerifierGas {
   system: ProofSystem;

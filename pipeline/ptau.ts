@@ -12,11 +12,11 @@ import { createHash, randomBytes } from "node:crypto";
 import { createReadStream, existsSync, linkSync, copyFileSync, mkdirSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { ROOT } from "../../prover/artifacts.ts";
-import { writeFileAtomic, toJson } from "../../prover/files.ts";
-import { snark, recordingLogger } from "../../verifier/snarkjs-api.ts";
+import { ROOT } from "../prover/artifacts.ts";
+import { writeFileAtomic, toJson } from "../prover/files.ts";
+import { snark, recordingLogger } from "../verifier/snarkjs-api.ts";
 import { withBinFile, readLE } from "./binfile.ts";
-import { timed, atomicOutput, withLock, type Log } from "./steps.ts";
+import { timed, atomicOutput, withLock, clock, type Log } from "./steps.ts";
 
 /** BN254 base field modulus, as a ptau file's header stores it. */
 const BN254_Q = 21888242871839275222246405745257275088696311157297823662689037894645226208583n;
@@ -249,13 +249,33 @@ async function sharedDevPtau(power: number, log: Log, largest: boolean): Promise
  * with fresh random entropy, a beacon, and phase-2 preparation (the slow step: about 28 minutes for
  * power 16 on two cores, over a minute already for power 10).
  */
+/**
+ * Measured wall seconds of each step of making a development ptau on two cores, by power; each power
+ * above the table about doubles the last. Used only to tell the user what to expect.
+ */
+export function devPtauSeconds(power: number): { total: number; prepare: number } {
+  const measured: Record<number, { total: number; prepare: number }> = {
+    10: { total: 81, prepare: 70 },
+    12: { total: 90, prepare: 75 },
+    14: { total: 270, prepare: 240 },
+    16: { total: 1700, prepare: 1680 },
+  };
+  const known = Object.keys(measured).map(Number).filter((k) => k >= power).sort((a, b) => a - b)[0];
+  if (known !== undefined) return measured[known]!;
+  const scale = 2 ** (power - 16);
+  return { total: measured[16]!.total * scale, prepare: measured[16]!.prepare * scale };
+}
+
 export async function generateDevPtau(power: number, log: Log, dir = ptauCacheDir()): Promise<PtauRecord> {
   mkdirSync(dir, { recursive: true });
   const target = path.join(dir, `dev_${power}.ptau`);
   const tmp = (n: number) => path.join(dir, `.dev_${power}.${process.pid}.${n}.ptau`);
   const logger = recordingLogger();
   const curve = await snark.curves.getCurveFromName("bn128");
-  log(`  generating a development powers-of-tau file of power ${power} (one contributor: development only)`);
+  const expected = devPtauSeconds(power);
+  log(`  no development powers-of-tau file of power ${power} in ${dir}${existsSync(SHARED_PTAU_DIR) ? ` or ${SHARED_PTAU_DIR}` : ""}:`);
+  log(`  generating one now, once for this machine: expect about ${clock(expected.total)} on two cores (the cache keeps it for every later build)`);
+  log(`  it has one contributor, so it is for development only: never use a setup made from it for value`);
   try {
     await timed(log, "ptau 1/4: new accumulator", () => snark.powersOfTau.newAccumulator(curve, power, tmp(0), logger));
     await timed(log, "ptau 2/4: contribution", () =>
@@ -263,7 +283,7 @@ export async function generateDevPtau(power: number, log: Log, dir = ptauCacheDi
     const beacon = await timed(log, "ptau 3/4: beacon", () =>
       snark.powersOfTau.beacon(tmp(1), tmp(2), "zk-solvency development beacon", DEV_PTAU_BEACON, 10, logger));
     if (beacon.value === false) throw new Error(`powers-of-tau beacon failed: ${logger.lastError() ?? "unknown error"}`);
-    await atomicOutput(target, (out) => timed(log, "ptau 4/4: prepare phase 2", () => snark.powersOfTau.preparePhase2(tmp(2), out, logger)));
+    await atomicOutput(target, (out) => timed(log, "ptau 4/4: prepare phase 2", () => snark.powersOfTau.preparePhase2(tmp(2), out, logger), { expectSeconds: expected.prepare }));
   } finally {
     for (const n of [0, 1, 2]) rmSync(tmp(n), { force: true });
   }

@@ -8,7 +8,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { readR1csHeader } from "../lib/binfile.ts";
+import { readR1csHeader } from "../pipeline/binfile.ts";
 import { compileStandalone } from "./circom.ts";
 
 export interface TemplateCost { template: string; source: string; constraints: number }

@@ -3,7 +3,7 @@
  * milliseconds (medians over the run's repetitions) unless a name says seconds; memory is MiB.
  */
 import { z } from "zod";
-import type { ProofSystem } from "../../prover/setup-info.ts";
+import type { ProofSystem } from "../prover/setup-info.ts";
 import type { Machine } from "./machine.ts";
 import type { Fit } from "./stats.ts";
 import type { ColdRun, WarmRun } from "./proving-run.ts";

@@ -7,7 +7,7 @@ import { spawnSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
-import { ROOT } from "../../prover/artifacts.ts";
+import { ROOT } from "../prover/artifacts.ts";
 
 const require = createRequire(import.meta.url);
 

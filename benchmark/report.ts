@@ -3,7 +3,7 @@
  * into README.md between the bench markers, leaving every other line of the README as it was.
  */
 import { existsSync, readFileSync } from "node:fs";
-import { writeFileAtomic } from "../../prover/files.ts";
+import { writeFileAtomic } from "../prover/files.ts";
 import type { BenchResults, InstanceResult, TargetResult } from "./results.ts";
 
 export const README_START = "<!-- bench:start -->";

@@ -1,11 +1,11 @@
 /**
- * Runs the measured proving processes (scripts/bench/proving-run.ts) and reduces their reports to
+ * Runs the measured proving processes (benchmark/proving-run.ts) and reduces their reports to
  * medians. Each cold run is a new Node process; a warm run is one process that proves several times.
  */
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { ROOT } from "../../prover/artifacts.ts";
-import type { ProofSystem } from "../../prover/setup-info.ts";
+import { ROOT } from "../prover/artifacts.ts";
+import type { ProofSystem } from "../prover/setup-info.ts";
 import { RESULT_MARKER, type ColdRun, type WarmRun } from "./proving-run.ts";
 import type { ColdMedians, WarmMedians } from "./results.ts";
 import { median } from "./stats.ts";
