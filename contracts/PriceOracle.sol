@@ -16,13 +16,23 @@ import {RiskRegistry} from "./RiskRegistry.sol";
 contract PriceOracle is AccessControl {
     bytes32 public constant REPORTER_ROLE = keccak256("REPORTER_ROLE");
 
-    /// @notice A published round, as the gate reads it.
+    /// @notice A published round, as the gate reads it: the context in one slot, the rest in another.
+    /// @param context Poseidon(TAG_CONTEXT, priceCommitment, riskCommitment) under the risk version below
+    /// @param timestamp publication time
+    /// @param supersededAt when the next round was published (0 while this is the newest; 1 once the round after
+    ///        next was published, which ends any grace the gate gives a superseded round)
+    /// @param riskVersion the registry version whose commitment the context binds
     struct Round {
         uint256 context;
-        uint64 timestamp;
+        uint40 timestamp;
+        uint40 supersededAt;
         uint64 riskVersion;
     }
 
+    /// @notice No round has been published yet.
+    error NoRound();
+    /// @notice The round's context already binds the registry's current parameters.
+    error ContextCurrent(uint256 roundId, uint64 riskVersion);
     /// @notice A vector's length differs from the universe's.
     error WrongLength(string what, uint256 length, uint256 expected);
     /// @notice A price or mark is zero or not below 2^56 (the circuits' bound).
@@ -40,6 +50,12 @@ contract PriceOracle is AccessControl {
         uint256 context
     );
 
+    /// @notice The newest round was bound again to the registry's current parameters after they changed.
+    event ContextRefreshed(uint256 indexed roundId, uint256 riskCommitment, uint64 riskVersion, uint256 context);
+
+    /// @dev A superseded round's `supersededAt` once the round after next exists.
+    uint40 internal constant SUPERSEDED_TWICE = 1;
+
     RiskRegistry public immutable registry;
     IPoseidon8 public immutable poseidon8;
     IPoseidon3 public immutable poseidon3;
@@ -47,6 +63,8 @@ contract PriceOracle is AccessControl {
     uint256 public immutable marketCount;
 
     uint256 public lastRoundId;
+    /// @notice The newest round's price commitment, kept so its context can follow a risk-parameter update.
+    uint256 public lastPriceCommitment;
     mapping(uint256 roundId => Round) private _rounds;
 
     /// @param admin receives DEFAULT_ADMIN_ROLE (which grants REPORTER_ROLE)
@@ -92,13 +110,45 @@ contract PriceOracle is AccessControl {
         uint256 context = poseidon3.poseidon([ProtocolSpec.TAG_CONTEXT, priceCommitment, riskCommitment]);
 
         lastRoundId = roundId;
-        _rounds[roundId] = Round({context: context, timestamp: uint64(block.timestamp), riskVersion: riskVersion});
+        lastPriceCommitment = priceCommitment;
+        _supersede(roundId);
+        _rounds[roundId] =
+            Round({context: context, timestamp: uint40(block.timestamp), supersededAt: 0, riskVersion: riskVersion});
         emit RoundPublished(roundId, block.timestamp, prices, marks, priceCommitment, riskCommitment, riskVersion, context);
     }
 
-    /// @notice A round's context, publication time and risk-parameter version (all zero if it does not exist).
-    function round(uint256 roundId) external view returns (uint256 context, uint64 timestamp, uint64 riskVersion) {
+    /// @notice Binds the newest round to the registry's current parameters after governance changed them, so
+    ///         that proofs (an insolvency proof above all) need not wait for the next round. Anyone may call it.
+    function refreshContext() external returns (uint256 context) {
+        uint256 roundId = lastRoundId;
         Round storage r = _rounds[roundId];
-        return (r.context, r.timestamp, r.riskVersion);
+        if (r.timestamp == 0) revert NoRound();
+        uint64 riskVersion = registry.version();
+        if (r.riskVersion == riskVersion) revert ContextCurrent(roundId, riskVersion);
+        uint256 riskCommitment = registry.commitment();
+        context = poseidon3.poseidon([ProtocolSpec.TAG_CONTEXT, lastPriceCommitment, riskCommitment]);
+        r.context = context;
+        r.riskVersion = riskVersion;
+        emit ContextRefreshed(roundId, riskCommitment, riskVersion, context);
+    }
+
+    /// @notice A round's context, publication time, supersession time (see Round) and risk-parameter version,
+    ///         all zero if it does not exist.
+    function round(uint256 roundId)
+        external
+        view
+        returns (uint256 context, uint40 timestamp, uint40 supersededAt, uint64 riskVersion)
+    {
+        Round storage r = _rounds[roundId];
+        return (r.context, r.timestamp, r.supersededAt, r.riskVersion);
+    }
+
+    /// @dev Marks the previous round superseded now and the one before it superseded twice.
+    function _supersede(uint256 roundId) private {
+        if (roundId > 1) _rounds[roundId - 1].supersededAt = uint40(block.timestamp);
+        if (roundId > 2) {
+            Round storage older = _rounds[roundId - 2];
+            if (older.supersededAt != SUPERSEDED_TWICE) older.supersededAt = SUPERSEDED_TWICE;
+        }
     }
 }

@@ -248,7 +248,7 @@ contract SolvencyGate is ISolvencyGate, AccessControl {
         returns (uint256 context, uint256 publishedAt, uint256 ratioBps)
     {
         uint64 roundRiskVersion;
-        (context, publishedAt, roundRiskVersion) = oracle.round(s.roundId);
+        (context, publishedAt,, roundRiskVersion) = oracle.round(s.roundId);
         if (publishedAt == 0) revert UnknownRound(s.roundId);
         if (block.timestamp > publishedAt + maxAge) revert StaleRound(s.roundId, publishedAt, maxAge);
         if (s.roundId < recordedRound) revert RoundOlderThanRecorded(s.roundId, recordedRound);
