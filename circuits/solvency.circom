@@ -18,7 +18,8 @@ include "attestation.circom";
  *   C = Σ collateral·price·collateralFactor + Σ profit·profitFactor
  *   L = Σ debt·price·debtFactor + Σ loss·lossFactor + Σ size·mark·marginFactor + BPS·publicLiability
  *
- * Public signals (circuits/spec.json, in order): context, attesterBinding, statement, publicLiability.
+ * Public signals (circuits/spec.json, in order): context, attesterBinding, statement, terms
+ * (terms packs publicLiability and the attestation's expiry).
  *
  * Bound analysis (every value that enters a product):
  *   collateral, debt, |size| < 2^96          range-checked here (AssetTerms, PerpetualTerms)
@@ -27,7 +28,7 @@ include "attestation.circom";
  *   every factor < 2^74                       fixed by `context`; RiskRegistry derives factors as
  *                                             10^(18−decimals) · weight with decimals ≤ 18 and
  *                                             weight ≤ 16384 bps, so < 2^60 · 2^14
- *   publicLiability < 2^128                   range-checked here
+ *   publicLiability < 2^128                   range-checked here (Terms)
  *   ratioBps < 2^16                           range-checked here (Statement)
  *   ⇒ every term < 2^(96+56+74) = 2^226 and BPS·publicLiability < 2^142;
  *     N + 2M + 1 ≤ 256 + 128 + 1 < 2^9 terms per side ⇒ C, L < 2^235;
@@ -42,7 +43,7 @@ template Solvency(N, M) {
     signal input context;            // Poseidon(TAG_CONTEXT, priceCommitment, riskCommitment)
     signal input attesterBinding;    // Poseidon(TAG_ATTESTER, Ax, Ay, chainId, gate)
     signal input statement;          // packed account, nonce, attestedAt, ratioBps, claim
-    signal input publicLiability;    // the venue's on-chain debt for the account, value units
+    signal input terms;              // packed publicLiability, expiresAt
 
     // ---- private: the portfolio ----
     signal input collateral[N];      // balances held per asset, base units
@@ -67,6 +68,8 @@ template Solvency(N, M) {
     signal input account;            // Ethereum address
     signal input nonce;              // replay counter
     signal input attestedAt;         // unix time of the attestation
+    signal input expiresAt;          // unix time the attestation lapses (signed)
+    signal input publicLiability;    // stated liability on top of the hidden ones, value units
     signal input ratioBps;           // required ratio, basis points
     signal input claim;              // 1 solvent, 0 insolvent
     signal input attesterAx;         // attester key, x
@@ -79,7 +82,7 @@ template Solvency(N, M) {
 
     // Check (1): the statement's fields are in range and are the ones the public statement packs.
     Statement()(statement, account, nonce, attestedAt, ratioBps, claim);
-    _ <== Num2Bits(128)(publicLiability);
+    Terms()(terms, publicLiability, expiresAt);
 
     // Check (2): per-asset and per-position terms, with every private amount range-checked inside.
     signal portfolioElements[1 + N + M];
@@ -135,9 +138,9 @@ template Solvency(N, M) {
     signal expectedContext <== Poseidon(3)([TAG_CONTEXT(), priceCommitment, riskCommitment]);
     context === expectedContext;
 
-    // Check (4): the attester signed this portfolio for this account, domain and time.
+    // Check (4): the attester signed this portfolio for this account, domain, time and expiry.
     signal portfolioCommitment <== ChainHash(1 + N + M, TAG_PORTFOLIO())(portfolioElements);
-    Attestation()(attesterBinding, attesterAx, attesterAy, chainId, gate, account, attestedAt,
+    Attestation()(attesterBinding, attesterAx, attesterAy, chainId, gate, account, attestedAt, expiresAt,
                   portfolioCommitment, sigR8x, sigR8y, sigS);
 
     // Check (5): the claim holds. Both sides < 2^251 (bound analysis above).

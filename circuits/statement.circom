@@ -24,3 +24,20 @@ template Statement() {
 
     statement === account + nonce * (1 << 160) + attestedAt * (1 << 192) + ratioBps * (1 << 232) + claim * (1 << 248);
 }
+
+/**
+ * Terms(): unpacks the packed public terms (circuits/spec.json):
+ *   terms = publicLiability + expiresAt·2^128
+ * Check (1): both fields are range-checked to their widths, so the sum is < 2^168 < p and the packing is
+ * injective; publicLiability < 2^128 is also the bound the solvency inequality relies on.
+ */
+template Terms() {
+    signal input terms;            // public packed terms
+    signal input publicLiability;  // private copy: stated liability, value units, < 2^128
+    signal input expiresAt;        // private copy: the attestation's signed expiry, < 2^40
+
+    _ <== Num2Bits(128)(publicLiability);
+    _ <== Num2Bits(40)(expiresAt);
+
+    terms === publicLiability + expiresAt * (1 << 128);
+}

@@ -16,6 +16,18 @@ export function parseUint(text: string, flag: string, max?: bigint): bigint {
   return v;
 }
 
+const DURATION_UNITS: Record<string, bigint> = { s: 1n, m: 60n, h: 3600n, d: 86400n, w: 604800n };
+
+/** A duration such as 90s, 30m, 24h, 7d or 2w (or plain seconds), in seconds; positive and at most `max`. */
+export function parseDuration(text: string, flag: string, max?: bigint): bigint {
+  const m = /^([0-9]+)([smhdw]?)$/.exec(text.trim());
+  if (!m) throw new InputError(`'${text}' is not a duration`, flag, "write a number with a unit: 90s, 30m, 24h, 7d or 2w");
+  const seconds = BigInt(m[1]!) * DURATION_UNITS[m[2] || "s"]!;
+  if (seconds === 0n) throw new InputError("the duration is zero", flag, "give a positive duration, e.g. 24h");
+  if (max !== undefined && seconds > max) throw new InputError(`${text} is longer than ${max} seconds`, flag, `give at most ${max / 86400n}d`);
+  return seconds;
+}
+
 export function parseAddress(text: string, flag: string): string {
   try {
     return getAddress(text.trim());

@@ -16,8 +16,8 @@ import {ProtocolSpec} from "./generated/ProtocolSpec.sol";
 ///         borrow a credit token from the venue's reserves; each borrow carries a fresh initial-tier proof that
 ///         counts the new debt. Keepers liquidate an account whose maintenance proof lapsed more than a grace
 ///         period ago, or against which an insolvency proof was posted: the escrow is seized (a bonus to the
-///         keeper, the rest to the venue), the debt written off, and the account frozen until it proves
-///         initial-tier solvency again.
+///         keeper, the rest to the venue), the debt written off, and the account frozen (no credit) until it
+///         proves initial-tier solvency again. An account without debt can always withdraw its own escrow.
 contract MarginVenue is ILiabilitySource, AccessControl, ReentrancyGuard {
     using SafeERC20 for IERC20;
     using SafeCast for uint256;
@@ -61,6 +61,8 @@ contract MarginVenue is ILiabilitySource, AccessControl, ReentrancyGuard {
     );
     event LiquidationTermsSet(uint64 gracePeriod, uint16 keeperBonusBps);
     event SeizedCollateralSwept(address indexed to, uint256 amount);
+    /// @notice A frozen account proved initial-tier solvency again and may draw credit.
+    event Unfrozen(address indexed account);
 
     ISolvencyGate public immutable gate;
     IERC20 public immutable collateralToken;
@@ -108,35 +110,36 @@ contract MarginVenue is ILiabilitySource, AccessControl, ReentrancyGuard {
         collateralToken.safeTransferFrom(msg.sender, address(this), amount);
     }
 
-    /// @notice Withdraws escrow: always without debt; with debt only while an initial-tier proof is current.
+    /// @notice Withdraws escrow: always without debt (frozen or not: nothing is owed); with debt only while the
+    ///         account is not frozen and an initial-tier proof is current.
     function withdraw(uint256 amount) external nonReentrant {
         if (amount == 0) revert ZeroAmount();
-        _requireNotFrozen(msg.sender);
         Position storage p = _positions[msg.sender];
         if (amount > p.escrow) revert InsufficientEscrow(amount, p.escrow);
-        if (p.debt > 0 && !gate.isSolvent(msg.sender, ISolvencyGate.Tier.Initial)) revert NotSolvent(msg.sender);
+        if (p.debt > 0) {
+            _requireNotFrozen(msg.sender);
+            if (!gate.isSolvent(msg.sender, ISolvencyGate.Tier.Initial)) revert NotSolvent(msg.sender);
+        }
         uint128 escrow = p.escrow - uint128(amount);
         p.escrow = escrow;
         emit Withdrawn(msg.sender, amount, escrow);
         collateralToken.safeTransfer(msg.sender, amount);
     }
 
-    /// @notice Borrows `amount` of the credit token. The proof must show the initial ratio against the
-    ///         caller's debt including this amount; the gate verifies it and records it.
-    function borrow(
-        uint256 amount,
-        ISolvencyGate.Proof calldata proof,
-        uint256 roundId,
-        uint256 attesterId,
-        uint256 attestedAt,
-        uint256 nonce
-    ) external nonReentrant {
+    /// @notice Borrows `amount` of the credit token. The proof must show the initial ratio against a stated
+    ///         liability covering the caller's debt including this amount; the gate verifies it and records it. A
+    ///         frozen account's borrow is its fresh initial-tier proof, so it unfreezes the account.
+    function borrow(uint256 amount, ISolvencyGate.Proof calldata proof, ISolvencyGate.Basis calldata basis)
+        external
+        nonReentrant
+    {
         if (amount == 0) revert ZeroAmount();
-        _requireNotFrozen(msg.sender);
         // The gate is trusted and reads only this contract's debt (a view) before it records the proof.
-        gate.proveSolvencyFor(
-            msg.sender, amount * liabilityFactor, proof, roundId, attesterId, attestedAt, nonce, ISolvencyGate.Tier.Initial
-        );
+        gate.proveSolvencyFor(msg.sender, amount * liabilityFactor, proof, basis, ISolvencyGate.Tier.Initial);
+        if (frozenAt[msg.sender] != 0) {
+            delete frozenAt[msg.sender];
+            emit Unfrozen(msg.sender);
+        }
         Position storage p = _positions[msg.sender];
         uint128 debt = (p.debt + amount).toUint128();
         p.debt = debt;
@@ -195,12 +198,19 @@ contract MarginVenue is ILiabilitySource, AccessControl, ReentrancyGuard {
         return (p.escrow, p.debt);
     }
 
-    /// @notice Frozen: liquidated, and no initial-tier solvency proof accepted since.
+    /// @notice Frozen: liquidated, and not unfrozen since by an initial-tier proof (a borrow, or `unfreeze`).
     function isFrozen(address account) public view returns (bool) {
-        uint256 since = frozenAt[account];
-        if (since == 0) return false;
-        ISolvencyGate.AccountState memory st = gate.accountState(account);
-        return !(st.provenAt > since && st.tier == ISolvencyGate.Tier.Initial && !st.insolvent);
+        return frozenAt[account] != 0;
+    }
+
+    /// @notice Unfreezes `account` once the gate holds a current initial-tier solvency record for it (proven after
+    ///         the liquidation: the liquidation needed a lapsed or insolvent record). Anyone may call it. Later
+    ///         maintenance renewals never freeze an account again; only a liquidation does.
+    function unfreeze(address account) external {
+        if (frozenAt[account] == 0) return;
+        if (!gate.isSolvent(account, ISolvencyGate.Tier.Initial)) revert NotSolvent(account);
+        delete frozenAt[account];
+        emit Unfrozen(account);
     }
 
     // ---------------------------------------------------------------- governance

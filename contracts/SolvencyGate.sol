@@ -6,6 +6,7 @@ import {IGroth16Verifier} from "./interfaces/IGroth16Verifier.sol";
 import {ILiabilitySource} from "./interfaces/ILiabilitySource.sol";
 import {IPoseidon5} from "./interfaces/IPoseidon.sol";
 import {ISolvencyGate} from "./interfaces/ISolvencyGate.sol";
+import {BabyJubjub} from "./lib/BabyJubjub.sol";
 import {ProtocolSpec} from "./generated/ProtocolSpec.sol";
 import {PriceOracle} from "./PriceOracle.sol";
 import {RiskRegistry} from "./RiskRegistry.sol";
@@ -18,11 +19,23 @@ import {RiskRegistry} from "./RiskRegistry.sol";
 ///           statement        packs the account (the caller, or the named account), nonce, attestation time,
 ///                            the registry's ratio for the tier and the claim
 ///           publicLiability  the venue's debt for the account (plus credit drawn in the same transaction)
+///           terms            the liability the proof states (checked against the venue's debt as an inequality)
+///                            and the attestation's signed expiry
 ///         so a proof is usable only by its account, on this chain and gate, for its round, parameters,
 ///         attestation and ratio, and once (its nonce). Nothing is keyed on proof bytes: Groth16 proofs are
 ///         malleable, the statement's nonce is what makes a proof single-use.
+///
+///         Information never goes backwards. The account's record keeps what its last accepted proof of either
+///         claim rested on; no proof may rest on an older attestation or an older round, clearing an insolvency
+///         needs a strictly newer attestation, and a proof must use the newest round (or the previous one within
+///         a short governed grace after the newest was published). Attestations are liens: each carries the
+///         attester's signed expiry, the record never outlives it, and the attester's operator can raise an
+///         account's attestation floor on chain (nothing it signed before the floor counts any more).
 contract SolvencyGate is ISolvencyGate, AccessControl {
     bytes32 public constant GOVERNOR_ROLE = keccak256("GOVERNOR_ROLE");
+
+    /// @notice The longest a price round or an attestation may back a record; keeps every expiry far below 2^40.
+    uint256 public constant MAX_AGE_LIMIT = 365 days;
 
     enum AttesterStatus {
         None,
@@ -33,48 +46,51 @@ contract SolvencyGate is ISolvencyGate, AccessControl {
     /// @dev The governed settings the proof path reads, in one slot.
     struct Config {
         ILiabilitySource venue;
-        uint48 maxPriceAge;
-        uint48 maxAttestationAge;
-    }
-
-    /// @dev A proof's arguments, grouped to keep the stack shallow.
-    struct Submission {
-        address account;
-        uint256 extraLiability;
-        uint256 roundId;
-        uint256 attesterId;
-        uint256 attestedAt;
-        uint256 nonce;
-        uint256 claim;
-        Tier tier;
+        uint32 maxPriceAge;
+        uint32 maxAttestationAge;
+        uint32 roundGrace;
     }
 
     error WrongChain(uint256 deployedOn, uint256 chainId);
     error UnknownRound(uint256 roundId);
     error StaleRound(uint256 roundId, uint256 publishedAt, uint256 maxPriceAge);
+    error RoundSuperseded(uint256 roundId, uint256 supersededAt, uint256 roundGrace);
     error StaleRiskParameters(uint256 roundId, uint256 roundRiskVersion, uint256 currentRiskVersion);
     error RoundOlderThanRecorded(uint256 roundId, uint256 recordedRound);
     error UnknownAttester(uint256 attesterId);
     error AttesterIsRevoked(uint256 attesterId);
     error InvalidAttesterKey(uint256 ax, uint256 ay);
+    error AttesterKeyRegistered(uint256 attesterId);
+    error NotAttesterOperator(uint256 attesterId, address caller);
+    error FloorNotRaised(uint256 floor, uint256 currentFloor);
+    error FloorInFuture(uint256 floor, uint256 now);
     error AttestationFromFuture(uint256 attestedAt, uint256 now);
     error AttestationTooOld(uint256 attestedAt, uint256 maxAttestationAge);
-    error NonceNotIncreasing(uint256 nonce, uint256 lastNonce);
-    error NonceOutOfRange(uint256 nonce);
+    error AttestationExpired(uint256 expiresAt, uint256 now);
+    error ExpiryOutOfRange(uint256 expiresAt);
+    error AttestationBelowFloor(uint256 attestedAt, uint256 floor);
+    error AttestationOlderThanRecorded(uint256 attestedAt, uint256 recordedAttestedAt);
+    error InsolvencyNeedsNewerAttestation(uint256 attestedAt, uint256 insolvencyAttestedAt);
+    error NonceNotNext(uint256 nonce, uint256 expected);
     error LiabilityOutOfRange(uint256 liability);
+    error LiabilityBelowDebt(uint256 liability, uint256 debt);
+    error LiabilityAboveDebt(uint256 liability, uint256 debt);
     error InvalidTier(Tier tier);
     error InvalidProof();
     error NotVenue(address caller);
     error VenueNotSet();
     error VenueAlreadySet(address venue);
-    error ZeroAge();
+    error AgeOutOfRange(uint256 maxPriceAge, uint256 maxAttestationAge, uint256 roundGrace);
 
-    /// @notice Governance registered an attester key; `binding` is the public signal its proofs carry.
-    event AttesterRegistered(uint256 indexed attesterId, uint256 ax, uint256 ay, uint256 binding);
-    /// @notice Governance revoked an attester: its attestations back no further proof.
+    /// @notice Governance registered an attester key; `binding` is the public signal its proofs carry, `operator`
+    ///         the address that may raise attestation floors in the attester's name.
+    event AttesterRegistered(uint256 indexed attesterId, uint256 ax, uint256 ay, uint256 binding, address operator);
+    /// @notice Governance revoked an attester: its attestations back no further proof and no record.
     event AttesterRevoked(uint256 indexed attesterId);
+    /// @notice The attester withdrew its word: nothing it signed for `account` before `floor` counts any more.
+    event AttestationFloorRaised(uint256 indexed attesterId, address indexed account, uint256 floor);
     event VenueSet(address indexed venue);
-    event MaxAgesSet(uint48 maxPriceAge, uint48 maxAttestationAge);
+    event MaxAgesSet(uint32 maxPriceAge, uint32 maxAttestationAge, uint32 roundGrace);
     /// @notice A solvency proof was accepted.
     event SolvencyProven(
         address indexed account,
@@ -83,7 +99,8 @@ contract SolvencyGate is ISolvencyGate, AccessControl {
         Tier tier,
         uint256 ratioBps,
         uint256 nonce,
-        uint256 publicLiability,
+        uint256 attestedAt,
+        uint256 liability,
         uint256 validUntil
     );
     /// @notice An insolvency proof was accepted: the account is liquidatable.
@@ -94,7 +111,8 @@ contract SolvencyGate is ISolvencyGate, AccessControl {
         address prover,
         uint256 ratioBps,
         uint256 nonce,
-        uint256 publicLiability
+        uint256 attestedAt,
+        uint256 liability
     );
 
     IGroth16Verifier public immutable verifier;
@@ -108,17 +126,25 @@ contract SolvencyGate is ISolvencyGate, AccessControl {
     /// @notice The attester binding while the attester is active; zero when unknown or revoked.
     mapping(uint256 attesterId => uint256) public attesterBinding;
     mapping(uint256 attesterId => AttesterStatus) public attesterStatus;
+    /// @notice The address that may raise attestation floors for the attester.
+    mapping(uint256 attesterId => address) public attesterOperator;
+    /// @notice The attester id a binding was registered under (a key is registered once, ever).
+    mapping(uint256 binding => uint256) public attesterIdOfBinding;
+    /// @notice Per attester and account, the earliest attestation time that still counts.
+    mapping(uint256 attesterId => mapping(address account => uint256)) public attestationFloor;
     mapping(address account => AccountState) private _accounts;
 
     /// @param admin receives DEFAULT_ADMIN_ROLE and GOVERNOR_ROLE
     /// @param verifier_ the Groth16 verifier of the circuit instance whose N and M match the registry's universe
+    /// @param roundGrace_ how long after a newer round is published a proof may still rest on the previous one
     constructor(
         address admin,
         IGroth16Verifier verifier_,
         PriceOracle oracle_,
         IPoseidon5 poseidon5_,
-        uint48 maxPriceAge_,
-        uint48 maxAttestationAge_
+        uint32 maxPriceAge_,
+        uint32 maxAttestationAge_,
+        uint32 roundGrace_
     ) {
         _grantRole(DEFAULT_ADMIN_ROLE, admin);
         _grantRole(GOVERNOR_ROLE, admin);
@@ -127,134 +153,173 @@ contract SolvencyGate is ISolvencyGate, AccessControl {
         registry = oracle_.registry();
         poseidon5 = poseidon5_;
         deploymentChainId = block.chainid;
-        _setMaxAges(maxPriceAge_, maxAttestationAge_);
+        _setMaxAges(maxPriceAge_, maxAttestationAge_, roundGrace_);
     }
 
     // ---------------------------------------------------------------- proofs
 
-    /// @notice Proves the caller meets the registry's ratio for `tier` (claim = 1), against the venue's debt.
-    /// @param roundId a fresh price round published under the parameters in force
-    /// @param attesterId a registered, unrevoked attester whose signature the proof verified
-    /// @param attestedAt the attestation's time: not in the future, no older than maxAttestationAge
-    /// @param nonce greater than the caller's last solvency nonce, below 2^32
-    function proveSolvency(
-        Proof calldata proof,
-        uint256 roundId,
-        uint256 attesterId,
-        uint256 attestedAt,
-        uint256 nonce,
-        Tier tier
-    ) external {
-        _solvency(proof, Submission(msg.sender, 0, roundId, attesterId, attestedAt, nonce, 1, tier));
+    /// @notice Proves the caller meets the registry's ratio for `tier` (claim = 1). The stated liability must be at
+    ///         least the venue's debt for the caller; the nonce is the caller's next solvency nonce.
+    function proveSolvency(Proof calldata proof, Basis calldata basis, Tier tier) external {
+        _solvency(msg.sender, 0, proof, basis, tier);
     }
 
     /// @inheritdoc ISolvencyGate
-    function proveSolvencyFor(
-        address account,
-        uint256 extraLiability,
-        Proof calldata proof,
-        uint256 roundId,
-        uint256 attesterId,
-        uint256 attestedAt,
-        uint256 nonce,
-        Tier tier
-    ) external {
+    function proveSolvencyFor(address account, uint256 extraLiability, Proof calldata proof, Basis calldata basis, Tier tier)
+        external
+    {
         if (msg.sender != address(_config.venue)) revert NotVenue(msg.sender);
-        _solvency(proof, Submission(account, extraLiability, roundId, attesterId, attestedAt, nonce, 1, tier));
+        _solvency(account, extraLiability, proof, basis, tier);
     }
 
     /// @notice Proves `account` is below the maintenance ratio (claim = 0). Anyone holding such a proof (in
-    ///         practice the attester, who holds the witness) may post it; the venue may then liquidate.
-    function proveInsolvency(
-        address account,
-        Proof calldata proof,
-        uint256 roundId,
-        uint256 attesterId,
-        uint256 attestedAt,
-        uint256 nonce
-    ) external {
-        Submission memory s = Submission(account, 0, roundId, attesterId, attestedAt, nonce, 0, Tier.Maintenance);
+    ///         practice the attester, who holds the witness) may post it; the venue may then liquidate. The stated
+    ///         liability must be at most the venue's debt; the nonce is the account's next insolvency nonce.
+    function proveInsolvency(address account, Proof calldata proof, Basis calldata basis) external {
         AccountState memory st = _accounts[account];
-        if (nonce <= st.insolvencyNonce) revert NonceNotIncreasing(nonce, st.insolvencyNonce);
-        (uint256 ratioBps, uint256 liability,) = _verify(proof, s, st);
+        (uint256 ratioBps, uint64 riskVersion,) = _verify(account, 0, proof, basis, st, 0, Tier.Maintenance);
 
-        st.insolvencyNonce = uint32(nonce);
-        st.round = uint64(roundId);
-        st.insolvent = true;
-        st.tier = Tier.None;
+        st.insolvencyNonce = uint32(basis.nonce);
+        st.round = uint32(basis.roundId);
+        st.riskVersion = uint32(riskVersion);
+        st.attesterId = uint32(basis.attesterId);
+        st.attestedAt = uint40(basis.attestedAt);
         st.validUntil = 0;
+        st.tier = Tier.None;
+        st.insolvent = true;
         _accounts[account] = st;
-        emit InsolvencyProven(account, roundId, attesterId, msg.sender, ratioBps, nonce, liability);
+        emit InsolvencyProven(
+            account, basis.roundId, basis.attesterId, msg.sender, ratioBps, basis.nonce, basis.attestedAt, basis.liability
+        );
     }
 
-    function _solvency(Proof calldata proof, Submission memory s) private {
-        if (s.tier != Tier.Maintenance && s.tier != Tier.Initial) revert InvalidTier(s.tier);
-        AccountState memory st = _accounts[s.account];
-        if (s.nonce <= st.solvencyNonce) revert NonceNotIncreasing(s.nonce, st.solvencyNonce);
-        (uint256 ratioBps, uint256 liability, uint256 validUntil) = _verify(proof, s, st);
-
-        st.solvencyNonce = uint32(s.nonce);
-        st.round = uint64(s.roundId);
-        st.validUntil = uint40(validUntil);
-        st.provenAt = uint40(block.timestamp);
-        st.tier = s.tier;
-        st.insolvent = false;
-        _accounts[s.account] = st;
-        emit SolvencyProven(s.account, s.roundId, s.attesterId, s.tier, ratioBps, s.nonce, liability, validUntil);
-    }
-
-    /// @dev Checks every public input against on-chain state, builds the public signals and verifies the proof.
-    ///      The nonce's monotonicity per claim is checked by the caller; its range here.
-    function _verify(Proof calldata proof, Submission memory s, AccountState memory st)
+    function _solvency(address account, uint256 extraLiability, Proof calldata proof, Basis calldata basis, Tier tier)
         private
-        view
-        returns (uint256 ratioBps, uint256 liability, uint256 validUntil)
     {
+        if (tier != Tier.Maintenance && tier != Tier.Initial) revert InvalidTier(tier);
+        AccountState memory st = _accounts[account];
+        (uint256 ratioBps, uint64 riskVersion, uint256 validUntil) =
+            _verify(account, extraLiability, proof, basis, st, 1, tier);
+
+        st.solvencyNonce = uint32(basis.nonce);
+        st.round = uint32(basis.roundId);
+        st.riskVersion = uint32(riskVersion);
+        st.attesterId = uint32(basis.attesterId);
+        st.attestedAt = uint40(basis.attestedAt);
+        st.validUntil = uint40(validUntil);
+        st.tier = tier;
+        st.insolvent = false;
+        _accounts[account] = st;
+        emit SolvencyProven(
+            account, basis.roundId, basis.attesterId, tier, ratioBps, basis.nonce, basis.attestedAt, basis.liability, validUntil
+        );
+    }
+
+    /// @dev Checks every public input against on-chain state and the account's record, builds the public signals
+    ///      and verifies the proof. Returns the ratio, the risk version the proof was valued under and how long a
+    ///      solvency record resting on it is current.
+    function _verify(
+        address account,
+        uint256 extraLiability,
+        Proof calldata proof,
+        Basis calldata b,
+        AccountState memory st,
+        uint256 claim,
+        Tier tier
+    ) private view returns (uint256 ratioBps, uint64 riskVersion, uint256 validUntil) {
         if (block.chainid != deploymentChainId) revert WrongChain(deploymentChainId, block.chainid);
         Config memory cfg = _config;
         if (address(cfg.venue) == address(0)) revert VenueNotSet();
-        if (s.nonce >= ProtocolSpec.STATEMENT_NONCE_LIMIT) revert NonceOutOfRange(s.nonce);
-
-        uint256 context;
-        uint256 publishedAt;
-        (context, publishedAt, ratioBps) = _checkRound(s, st.round, cfg.maxPriceAge);
-        uint256 binding = _activeBinding(s.attesterId);
-
-        // The attestation: not in the future, not too old (which also keeps it below 2^40).
-        if (s.attestedAt > block.timestamp) revert AttestationFromFuture(s.attestedAt, block.timestamp);
-        if (block.timestamp - s.attestedAt > cfg.maxAttestationAge) revert AttestationTooOld(s.attestedAt, cfg.maxAttestationAge);
-
-        // The public liability: the venue's debt (and the credit being drawn), within the circuit's range.
-        liability = cfg.venue.liabilityOf(s.account) + s.extraLiability;
-        if (liability >= ProtocolSpec.LIABILITY_LIMIT) revert LiabilityOutOfRange(liability);
+        _checkNonce(b.nonce, claim == 1 ? st.solvencyNonce : st.insolvencyNonce);
 
         uint256[4] memory signals;
-        signals[ProtocolSpec.SIGNAL_CONTEXT] = context;
-        signals[ProtocolSpec.SIGNAL_ATTESTER_BINDING] = binding;
-        signals[ProtocolSpec.SIGNAL_STATEMENT] = _statement(s, ratioBps);
-        signals[ProtocolSpec.SIGNAL_PUBLIC_LIABILITY] = liability;
+        uint256 publishedAt;
+        (signals[ProtocolSpec.SIGNAL_CONTEXT], publishedAt, riskVersion, ratioBps) = _checkRound(b.roundId, st.round, cfg, tier);
+        signals[ProtocolSpec.SIGNAL_ATTESTER_BINDING] = _activeBinding(b.attesterId);
+        _checkAttestation(account, b, st, cfg.maxAttestationAge, claim);
+        _checkLiability(cfg.venue, account, extraLiability, b.liability, claim);
+        signals[ProtocolSpec.SIGNAL_STATEMENT] = _statement(account, b, ratioBps, claim);
+        signals[ProtocolSpec.SIGNAL_TERMS] = (b.liability << ProtocolSpec.TERMS_PUBLIC_LIABILITY_OFFSET)
+            | (b.expiresAt << ProtocolSpec.TERMS_EXPIRES_AT_OFFSET);
         if (!verifier.verifyProof(proof.a, proof.b, proof.c, signals)) revert InvalidProof();
 
-        uint256 priceExpiry = publishedAt + cfg.maxPriceAge;
-        uint256 attestationExpiry = s.attestedAt + cfg.maxAttestationAge;
-        validUntil = priceExpiry < attestationExpiry ? priceExpiry : attestationExpiry;
+        // The record lapses with the round, the attester's signed expiry, or the governed attestation age.
+        validUntil = publishedAt + cfg.maxPriceAge;
+        if (b.expiresAt < validUntil) validUntil = b.expiresAt;
+        if (b.attestedAt + cfg.maxAttestationAge < validUntil) validUntil = b.attestedAt + cfg.maxAttestationAge;
     }
 
-    /// @dev The round exists, is fresh, was published under the parameters in force and is not older than the
-    ///      account's last proof. Returns its context and time, and the registry's ratio for the tier.
-    function _checkRound(Submission memory s, uint256 recordedRound, uint256 maxAge)
+    /// @dev Nonces: exactly the next of the claim's own sequence, so none can be skipped or burned. Only the account
+    ///      (or the venue on its behalf) advances the solvency sequence; an insolvency proof needs the witness.
+    function _checkNonce(uint256 nonce, uint256 last) private pure {
+        if (nonce != last + 1) revert NonceNotNext(nonce, last + 1);
+    }
+
+    /// @dev The stated liability against the venue's debt (plus credit drawn now). The claim is monotone in the
+    ///      liability L: BPS·C ≥ ratio·(H + L) at a stated L ≥ the real debt implies it at the real debt, and
+    ///      BPS·C < ratio·(H + L) at a stated L ≤ the real debt implies it at the real debt. So a solvency proof may
+    ///      overstate and an insolvency proof understate and each stays sound, while a repayment (by anyone, of any
+    ///      amount) never voids a solvency proof in flight, nor a borrow of more credit an insolvency proof.
+    function _checkLiability(ILiabilitySource venue_, address account, uint256 extra, uint256 liability, uint256 claim)
         private
         view
-        returns (uint256 context, uint256 publishedAt, uint256 ratioBps)
     {
+        if (liability >= ProtocolSpec.TERMS_PUBLIC_LIABILITY_LIMIT) revert LiabilityOutOfRange(liability);
+        uint256 debt = venue_.liabilityOf(account) + extra;
+        if (claim == 1 && liability < debt) revert LiabilityBelowDebt(liability, debt);
+        if (claim == 0 && liability > debt) revert LiabilityAboveDebt(liability, debt);
+    }
+
+    /// @dev The packed statement (circuits/spec.json): account | nonce | attestedAt | ratioBps | claim. Every field
+    ///      was range-checked before (nonce = last + 1 < 2^32, attestedAt ≤ now < 2^40, ratioBps < 2^16, claim ≤ 1).
+    function _statement(address account, Basis calldata b, uint256 ratioBps, uint256 claim) private pure returns (uint256) {
+        return (uint256(uint160(account)) << ProtocolSpec.STATEMENT_ACCOUNT_OFFSET)
+            | (b.nonce << ProtocolSpec.STATEMENT_NONCE_OFFSET) | (b.attestedAt << ProtocolSpec.STATEMENT_ATTESTED_AT_OFFSET)
+            | (ratioBps << ProtocolSpec.STATEMENT_RATIO_BPS_OFFSET) | (claim << ProtocolSpec.STATEMENT_CLAIM_OFFSET);
+    }
+
+    /// @dev The round exists, is fresh, is the newest (or the previous one within the grace), is not older than
+    ///      the account's record and binds the parameters in force. Returns its context and time, the risk version
+    ///      and the registry's ratio for the tier.
+    function _checkRound(uint256 roundId, uint256 recordedRound, Config memory cfg, Tier tier)
+        private
+        view
+        returns (uint256 context, uint256 publishedAt, uint64 riskVersion, uint256 ratioBps)
+    {
+        uint40 timestamp;
+        uint40 supersededAt;
         uint64 roundRiskVersion;
-        (context, publishedAt,, roundRiskVersion) = oracle.round(s.roundId);
-        if (publishedAt == 0) revert UnknownRound(s.roundId);
-        if (block.timestamp > publishedAt + maxAge) revert StaleRound(s.roundId, publishedAt, maxAge);
-        if (s.roundId < recordedRound) revert RoundOlderThanRecorded(s.roundId, recordedRound);
-        (uint64 riskVersion, uint16 initialRatioBps, uint16 maintenanceRatioBps) = registry.terms();
-        if (roundRiskVersion != riskVersion) revert StaleRiskParameters(s.roundId, roundRiskVersion, riskVersion);
-        ratioBps = s.tier == Tier.Initial ? initialRatioBps : maintenanceRatioBps;
+        (context, timestamp, supersededAt, roundRiskVersion) = oracle.round(roundId);
+        publishedAt = timestamp;
+        if (publishedAt == 0) revert UnknownRound(roundId);
+        if (block.timestamp > publishedAt + cfg.maxPriceAge) revert StaleRound(roundId, publishedAt, cfg.maxPriceAge);
+        if (supersededAt != 0 && block.timestamp > uint256(supersededAt) + cfg.roundGrace) {
+            revert RoundSuperseded(roundId, supersededAt, cfg.roundGrace);
+        }
+        if (roundId < recordedRound) revert RoundOlderThanRecorded(roundId, recordedRound);
+        uint16 initialRatioBps;
+        uint16 maintenanceRatioBps;
+        (riskVersion, initialRatioBps, maintenanceRatioBps) = registry.terms();
+        if (roundRiskVersion != riskVersion) revert StaleRiskParameters(roundId, roundRiskVersion, riskVersion);
+        ratioBps = tier == Tier.Initial ? initialRatioBps : maintenanceRatioBps;
+    }
+
+    /// @dev The attestation is current, above the attester's floor for the account, and not older than the one
+    ///      behind the account's record (strictly newer when it would clear an insolvency).
+    function _checkAttestation(address account, Basis calldata b, AccountState memory st, uint256 maxAge, uint256 claim)
+        private
+        view
+    {
+        if (b.attestedAt > block.timestamp) revert AttestationFromFuture(b.attestedAt, block.timestamp);
+        if (block.timestamp - b.attestedAt > maxAge) revert AttestationTooOld(b.attestedAt, maxAge);
+        if (b.expiresAt >= ProtocolSpec.TERMS_EXPIRES_AT_LIMIT) revert ExpiryOutOfRange(b.expiresAt);
+        if (b.expiresAt <= block.timestamp) revert AttestationExpired(b.expiresAt, block.timestamp);
+        uint256 floor = attestationFloor[b.attesterId][account];
+        if (b.attestedAt < floor) revert AttestationBelowFloor(b.attestedAt, floor);
+        if (b.attestedAt < st.attestedAt) revert AttestationOlderThanRecorded(b.attestedAt, st.attestedAt);
+        if (claim == 1 && st.insolvent && b.attestedAt == st.attestedAt) {
+            revert InsolvencyNeedsNewerAttestation(b.attestedAt, st.attestedAt);
+        }
     }
 
     /// @dev The attester's binding if it is registered here and not revoked.
@@ -264,14 +329,6 @@ contract SolvencyGate is ISolvencyGate, AccessControl {
             if (attesterStatus[attesterId] == AttesterStatus.Revoked) revert AttesterIsRevoked(attesterId);
             revert UnknownAttester(attesterId);
         }
-    }
-
-    /// @dev The packed statement (circuits/spec.json): account | nonce | attestedAt | ratioBps | claim. Every field
-    ///      was range-checked before (nonce < 2^32, attestedAt ≤ now < 2^40, ratioBps < 2^16, claim ≤ 1).
-    function _statement(Submission memory s, uint256 ratioBps) private pure returns (uint256) {
-        return (uint256(uint160(s.account)) << ProtocolSpec.STATEMENT_ACCOUNT_OFFSET)
-            | (s.nonce << ProtocolSpec.STATEMENT_NONCE_OFFSET) | (s.attestedAt << ProtocolSpec.STATEMENT_ATTESTED_AT_OFFSET)
-            | (ratioBps << ProtocolSpec.STATEMENT_RATIO_BPS_OFFSET) | (s.claim << ProtocolSpec.STATEMENT_CLAIM_OFFSET);
     }
 
     // ---------------------------------------------------------------- views
@@ -284,41 +341,60 @@ contract SolvencyGate is ISolvencyGate, AccessControl {
     /// @inheritdoc ISolvencyGate
     function isSolvent(address account, Tier tier) external view returns (bool) {
         AccountState memory st = _accounts[account];
-        return !st.insolvent && st.tier >= tier && tier != Tier.None && block.timestamp <= st.validUntil;
+        if (st.insolvent || tier == Tier.None || st.tier < tier || block.timestamp > st.validUntil) return false;
+        if (st.riskVersion != registry.version()) return false;
+        if (attesterBinding[st.attesterId] == 0) return false;
+        return st.attestedAt >= attestationFloor[st.attesterId][account];
     }
 
     /// @inheritdoc ISolvencyGate
     function isInsolvent(address account) external view returns (bool) {
-        return _accounts[account].insolvent;
+        AccountState memory st = _accounts[account];
+        return st.insolvent && attesterBinding[st.attesterId] != 0;
     }
 
     function venue() external view returns (ILiabilitySource) {
         return _config.venue;
     }
 
-    function maxPriceAge() external view returns (uint48) {
+    function maxPriceAge() external view returns (uint32) {
         return _config.maxPriceAge;
     }
 
-    function maxAttestationAge() external view returns (uint48) {
+    function maxAttestationAge() external view returns (uint32) {
         return _config.maxAttestationAge;
     }
 
-    // ---------------------------------------------------------------- governance
+    function roundGrace() external view returns (uint32) {
+        return _config.roundGrace;
+    }
+
+    // ---------------------------------------------------------------- attesters
 
     /// @notice Registers an attester's Baby Jubjub key and binds it to this chain and gate:
-    ///         binding = Poseidon(TAG_ATTESTER, Ax, Ay, chainId, gate).
+    ///         binding = Poseidon(TAG_ATTESTER, Ax, Ay, chainId, gate). The key must be a point of the prime-order
+    ///         subgroup (so one secret has one encoding) and never registered before.
+    /// @param operator the address that may raise attestation floors in the attester's name
     /// @return attesterId the new attester's id (ids start at 1)
-    function registerAttester(uint256 ax, uint256 ay) public onlyRole(GOVERNOR_ROLE) returns (uint256 attesterId) {
-        if (!_onBabyJubjub(ax, ay) || ax == 0) revert InvalidAttesterKey(ax, ay);
+    function registerAttester(uint256 ax, uint256 ay, address operator)
+        public
+        onlyRole(GOVERNOR_ROLE)
+        returns (uint256 attesterId)
+    {
+        if (!BabyJubjub.inPrimeSubgroup(ax, ay)) revert InvalidAttesterKey(ax, ay);
         uint256 binding = poseidon5.poseidon([ProtocolSpec.TAG_ATTESTER, ax, ay, block.chainid, uint256(uint160(address(this)))]);
+        uint256 existing = attesterIdOfBinding[binding];
+        if (existing != 0) revert AttesterKeyRegistered(existing);
         attesterId = ++attesterCount;
         attesterBinding[attesterId] = binding;
         attesterStatus[attesterId] = AttesterStatus.Active;
-        emit AttesterRegistered(attesterId, ax, ay, binding);
+        attesterOperator[attesterId] = operator;
+        attesterIdOfBinding[binding] = attesterId;
+        emit AttesterRegistered(attesterId, ax, ay, binding, operator);
     }
 
-    /// @notice Revokes an attester: proofs resting on its attestations are refused from now on.
+    /// @notice Revokes an attester: no proof may rest on its attestations from now on, and no record resting on
+    ///         them counts (isSolvent and isInsolvent read the attester's status).
     function revokeAttester(uint256 attesterId) public onlyRole(GOVERNOR_ROLE) {
         if (attesterStatus[attesterId] != AttesterStatus.Active) revert UnknownAttester(attesterId);
         attesterStatus[attesterId] = AttesterStatus.Revoked;
@@ -327,10 +403,30 @@ contract SolvencyGate is ISolvencyGate, AccessControl {
     }
 
     /// @notice Replaces an attester's key: revokes the old id and registers the new key under a new id.
-    function rotateAttester(uint256 attesterId, uint256 ax, uint256 ay) external onlyRole(GOVERNOR_ROLE) returns (uint256) {
+    function rotateAttester(uint256 attesterId, uint256 ax, uint256 ay, address operator)
+        external
+        onlyRole(GOVERNOR_ROLE)
+        returns (uint256)
+    {
         revokeAttester(attesterId);
-        return registerAttester(ax, ay);
+        return registerAttester(ax, ay, operator);
     }
+
+    /// @notice The attester withdraws its word for `account` (the client took assets out of the lien): nothing it
+    ///         signed for the account before `floor` backs a proof any more, and a record resting on such an
+    ///         attestation stops counting at once. Only the attester's operator may call it; floors only rise and
+    ///         never past the present.
+    function raiseAttestationFloor(uint256 attesterId, address account, uint256 floor) external {
+        if (attesterStatus[attesterId] != AttesterStatus.Active) revert UnknownAttester(attesterId);
+        if (msg.sender != attesterOperator[attesterId]) revert NotAttesterOperator(attesterId, msg.sender);
+        uint256 current = attestationFloor[attesterId][account];
+        if (floor <= current) revert FloorNotRaised(floor, current);
+        if (floor > block.timestamp) revert FloorInFuture(floor, block.timestamp);
+        attestationFloor[attesterId][account] = floor;
+        emit AttestationFloorRaised(attesterId, account, floor);
+    }
+
+    // ---------------------------------------------------------------- governance
 
     /// @notice Sets the venue whose debt proofs must count. Once only: proofs already recorded counted its debt.
     function setVenue(ILiabilitySource venue_) external onlyRole(GOVERNOR_ROLE) {
@@ -339,28 +435,21 @@ contract SolvencyGate is ISolvencyGate, AccessControl {
         emit VenueSet(address(venue_));
     }
 
-    /// @notice Sets how old a price round and an attestation may be when a proof is submitted.
-    function setMaxAges(uint48 maxPriceAge_, uint48 maxAttestationAge_) external onlyRole(GOVERNOR_ROLE) {
-        _setMaxAges(maxPriceAge_, maxAttestationAge_);
+    /// @notice Sets how old a price round and an attestation may be when a proof is submitted (each at most
+    ///         MAX_AGE_LIMIT, so no expiry is ever truncated), and how long after a newer round is published a proof
+    ///         may still rest on the previous one (at most maxPriceAge).
+    function setMaxAges(uint32 maxPriceAge_, uint32 maxAttestationAge_, uint32 roundGrace_) external onlyRole(GOVERNOR_ROLE) {
+        _setMaxAges(maxPriceAge_, maxAttestationAge_, roundGrace_);
     }
 
-    function _setMaxAges(uint48 maxPriceAge_, uint48 maxAttestationAge_) private {
-        if (maxPriceAge_ == 0 || maxAttestationAge_ == 0) revert ZeroAge();
+    function _setMaxAges(uint32 maxPriceAge_, uint32 maxAttestationAge_, uint32 roundGrace_) private {
+        if (
+            maxPriceAge_ == 0 || maxAttestationAge_ == 0 || maxPriceAge_ > MAX_AGE_LIMIT
+                || maxAttestationAge_ > MAX_AGE_LIMIT || roundGrace_ > maxPriceAge_
+        ) revert AgeOutOfRange(maxPriceAge_, maxAttestationAge_, roundGrace_);
         _config.maxPriceAge = maxPriceAge_;
         _config.maxAttestationAge = maxAttestationAge_;
-        emit MaxAgesSet(maxPriceAge_, maxAttestationAge_);
-    }
-
-    /// @dev Baby Jubjub in twisted Edwards form a·x² + y² = 1 + d·x²·y² over the BN254 scalar field
-    ///      (circomlib's babyjub.circom). The subgroup check is left to the audit: the circuit's EdDSA
-    ///      verifier is what proves the signature, this only catches keys that are not points at all.
-    function _onBabyJubjub(uint256 x, uint256 y) private pure returns (bool) {
-        uint256 p = ProtocolSpec.FIELD;
-        if (x >= p || y >= p) return false;
-        uint256 x2 = mulmod(x, x, p);
-        uint256 y2 = mulmod(y, y, p);
-        uint256 lhs = addmod(mulmod(168700, x2, p), y2, p);
-        uint256 rhs = addmod(1, mulmod(168696, mulmod(x2, y2, p), p), p);
-        return lhs == rhs;
+        _config.roundGrace = roundGrace_;
+        emit MaxAgesSet(maxPriceAge_, maxAttestationAge_, roundGrace_);
     }
 }

@@ -18,7 +18,7 @@ import { mkdirSync, readFileSync, writeFileSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { GENERATED_CONTRACTS_DIR } from "../prover/artifacts.ts";
-import { spec, TAGS, FIELD, STATEMENT_FIELDS, PUBLIC_SIGNAL_NAMES, bits } from "../prover/spec.ts";
+import { spec, TAGS, FIELD, PUBLIC_SIGNAL_NAMES, bits } from "../prover/spec.ts";
 import { keccak256 } from "ethers";
 
 const require = createRequire(import.meta.url);
@@ -52,10 +52,13 @@ function protocolSpecSource(): string {
   }
   c("PUBLIC_SIGNALS", PUBLIC_SIGNAL_NAMES.length, `number of public signals: ${PUBLIC_SIGNAL_NAMES.join(", ")}`);
   PUBLIC_SIGNAL_NAMES.forEach((name, i) => c(`SIGNAL_${name.replace(/[A-Z]/g, (m) => `_${m}`).toUpperCase()}`, i, `index of the public signal ${name}`));
-  for (const f of STATEMENT_FIELDS) {
-    const n = f.name.replace(/[A-Z]/g, (m) => `_${m}`).toUpperCase();
-    c(`STATEMENT_${n}_OFFSET`, f.offset, `bit offset of the statement field ${f.name}`);
-    c(`STATEMENT_${n}_LIMIT`, bits(f.bits), `the statement field ${f.name} is below 2^${f.bits}`);
+  for (const signal of spec.publicSignals.filter((s) => s.fields)) {
+    const prefix = signal.name.toUpperCase();
+    for (const f of signal.fields!) {
+      const n = f.name.replace(/[A-Z]/g, (m) => `_${m}`).toUpperCase();
+      c(`${prefix}_${n}_OFFSET`, f.offset, `bit offset of the ${signal.name} field ${f.name}`);
+      c(`${prefix}_${n}_LIMIT`, bits(f.bits), `the ${signal.name} field ${f.name} is below 2^${f.bits}`);
+    }
   }
   c("CHAIN_HASH_ARITY", spec.hashing.chainHashArity, "Poseidon arity of the chain hash");
   c("CHAIN_HASH_BLOCK", spec.hashing.chainHashArity - 1, "elements absorbed per chain-hash permutation");

@@ -51,6 +51,7 @@ export async function deployVenue(signer: Signer, venue: Venue, opts: DeployOpti
     maintenanceRatioBps: Number(venue.ratios.maintenanceBps),
     maxPriceAge: venue.policy.maxPriceAgeSeconds,
     maxAttestationAge: venue.policy.maxAttestationAgeSeconds,
+    roundGrace: venue.policy.roundGraceSeconds,
     gracePeriod: venue.policy.gracePeriodSeconds,
     keeperBonusBps: venue.policy.keeperBonusBps,
     collateralToken: opts.collateralToken,

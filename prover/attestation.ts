@@ -19,6 +19,8 @@ export interface Attestation {
   account: bigint;
   domain: Domain;
   attestedAt: bigint;
+  /** when the attestation lapses: the attester's lien ends, and every record resting on it lapses too */
+  expiresAt: bigint;
   portfolioCommitment: bigint;
   attester: AttesterKey;
   signature: Signature;
@@ -41,12 +43,13 @@ export function isValidAttesterKey(key: AttesterKey): boolean {
   return E.babyJub.inSubgroup(pt);
 }
 
-export function attest(secret: Uint8Array, account: bigint, domain: Domain, attestedAt: bigint, portfolioCommitment: bigint): Attestation {
+export function attest(secret: Uint8Array, account: bigint, domain: Domain, attestedAt: bigint, expiresAt: bigint, portfolioCommitment: bigint): Attestation {
+  if (expiresAt <= attestedAt) throw new RangeError(`an attestation must expire after it was made (attestedAt ${attestedAt}, expiresAt ${expiresAt})`);
   const E = e();
-  const msg = attestationMessage(account, domain, attestedAt, portfolioCommitment);
+  const msg = attestationMessage(account, domain, attestedAt, expiresAt, portfolioCommitment);
   const sig = E.signPoseidon(secret, E.F.e(msg));
   return {
-    account, domain, attestedAt, portfolioCommitment,
+    account, domain, attestedAt, expiresAt, portfolioCommitment,
     attester: attesterPublicKey(secret),
     signature: { R8x: E.F.toObject(sig.R8[0]), R8y: E.F.toObject(sig.R8[1]), S: sig.S },
   };
@@ -54,7 +57,7 @@ export function attest(secret: Uint8Array, account: bigint, domain: Domain, atte
 
 export function verifyAttestation(a: Attestation): boolean {
   const E = e();
-  const msg = attestationMessage(a.account, a.domain, a.attestedAt, a.portfolioCommitment);
+  const msg = attestationMessage(a.account, a.domain, a.attestedAt, a.expiresAt, a.portfolioCommitment);
   return E.verifyPoseidon(E.F.e(msg), { R8: [E.F.e(a.signature.R8x), E.F.e(a.signature.R8y)], S: a.signature.S }, [E.F.e(a.attester.Ax), E.F.e(a.attester.Ay)]);
 }
 

@@ -1,7 +1,7 @@
 /**
  * The attester's files (docs/files.md): its Baby Jubjub key file (a 32-byte secret, written 0600 and
  * refused when others can read it) and the attestation file it hands to the institution, which binds
- * one portfolio commitment to an account, a domain (chain and gate) and a time.
+ * one portfolio commitment to an account, a domain (chain and gate), a time and an expiry.
  */
 import { randomBytes } from "node:crypto";
 import { statSync } from "node:fs";
@@ -71,12 +71,14 @@ export interface AttestationRecord extends Attestation { instance: string }
 
 const attestationSchema = z.strictObject({
   kind: z.literal(ATTESTATION_KIND),
-  version: z.literal("1"),
+  version: z.literal("2", { error: "this attestation file has no signed expiry (version 1): ask the attester for a new attestation" }),
   instance: z.string(),
   account: addressText,
   domain: z.strictObject({ chainId: bigintText, gate: addressText }),
   attestedAt: bigintText,
   attestedAtIso: z.string().optional(),
+  expiresAt: bigintText,
+  expiresAtIso: z.string().optional(),
   portfolioCommitment: fieldText,
   attester: z.strictObject({ Ax: fieldText, Ay: fieldText }),
   signature: z.strictObject({ R8x: fieldText, R8y: fieldText, S: bigintText }),
@@ -87,12 +89,14 @@ export const addressOf = (v: bigint): string => getAddress(`0x${v.toString(16).p
 export function attestationJson(a: AttestationRecord): string {
   return toJson({
     kind: ATTESTATION_KIND,
-    version: 1,
+    version: 2,
     instance: a.instance,
     account: addressOf(a.account),
     domain: { chainId: a.domain.chainId, gate: addressOf(a.domain.gate) },
     attestedAt: a.attestedAt,
     attestedAtIso: new Date(Number(a.attestedAt) * 1000).toISOString(),
+    expiresAt: a.expiresAt,
+    expiresAtIso: new Date(Number(a.expiresAt) * 1000).toISOString(),
     portfolioCommitment: a.portfolioCommitment,
     attester: { Ax: a.attester.Ax, Ay: a.attester.Ay },
     signature: a.signature,
@@ -109,19 +113,23 @@ export async function loadAttestation(file: string): Promise<AttestationRecord> 
     account: BigInt(a.account),
     domain: { chainId: a.domain.chainId, gate: BigInt(a.domain.gate) },
     attestedAt: a.attestedAt,
+    expiresAt: a.expiresAt,
     portfolioCommitment: a.portfolioCommitment,
     attester: a.attester,
     signature: a.signature,
   };
+  if (rec.expiresAt <= rec.attestedAt) {
+    throw new InputError("the attestation expires before it was made", doc.where(["expiresAt"]), "ask the attester for a new attestation");
+  }
   if (!verifyAttestation(rec)) {
     throw new InputError("the attestation's signature does not verify", doc.where(["signature"]), "the file was altered: ask the attester for a new attestation");
   }
   return rec;
 }
 
-/** Signs an attestation for a portfolio commitment. */
-export function signAttestation(key: AttesterKeyFile, instance: string, account: bigint, domain: Domain, attestedAt: bigint, commitment: bigint): AttestationRecord {
-  return { instance, ...attest(key.secret, account, domain, attestedAt, commitment) };
+/** Signs an attestation for a portfolio commitment, valid from `attestedAt` until `expiresAt`. */
+export function signAttestation(key: AttesterKeyFile, instance: string, account: bigint, domain: Domain, attestedAt: bigint, expiresAt: bigint, commitment: bigint): AttestationRecord {
+  return { instance, ...attest(key.secret, account, domain, attestedAt, expiresAt, commitment) };
 }
 
 

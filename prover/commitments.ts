@@ -3,7 +3,7 @@
  * ones, the contracts) compute them. Every hash starts with a domain tag (circuits/spec.json).
  */
 import { chainHash, poseidon } from "./poseidon.ts";
-import { TAGS, STATEMENT_FIELDS, bits, spec } from "./spec.ts";
+import { TAGS, STATEMENT_FIELDS, TERMS_FIELDS, bits, spec, type StatementFieldSpec } from "./spec.ts";
 import type { EncodedPortfolio, PriceRound, RiskFactors } from "./model.ts";
 
 const AMOUNT_SHIFT = BigInt(spec.bounds.amountBits);
@@ -45,24 +45,35 @@ export interface AttesterKey { Ax: bigint; Ay: bigint }
 export const attesterBinding = (key: AttesterKey, d: Domain): bigint =>
   poseidon([TAGS.attester, key.Ax, key.Ay, d.chainId, d.gate]);
 
-/** The message the attester signs (EdDSA-Poseidon): account, domain, time and the portfolio commitment. */
-export const attestationMessage = (account: bigint, d: Domain, attestedAt: bigint, portfolioCommit: bigint): bigint =>
-  poseidon([TAGS.attestation, account, d.chainId, d.gate, attestedAt, portfolioCommit]);
+/**
+ * The message the attester signs (EdDSA-Poseidon): account, domain, the attestation's time and expiry, and
+ * the portfolio commitment. The expiry is the attester's: a record resting on the attestation lapses with it.
+ */
+export const attestationMessage = (account: bigint, d: Domain, attestedAt: bigint, expiresAt: bigint, portfolioCommit: bigint): bigint =>
+  poseidon([TAGS.attestation, account, d.chainId, d.gate, attestedAt, expiresAt, portfolioCommit]);
 
 export interface Statement { account: bigint; nonce: bigint; attestedAt: bigint; ratioBps: bigint; claim: bigint }
 
-/** Packs the statement public signal; each field must fit its width (checked here, in the circuit and on chain). */
-export function packStatement(s: Statement): bigint {
+function pack(what: string, fields: readonly StatementFieldSpec[], values: Record<string, bigint>): bigint {
   let out = 0n;
-  for (const f of STATEMENT_FIELDS) {
-    const v = s[f.name as keyof Statement];
-    if (v < 0n || v >= bits(f.bits)) throw new RangeError(`statement field ${f.name}=${v} does not fit ${f.bits} bits`);
+  for (const f of fields) {
+    const v = values[f.name]!;
+    if (v < 0n || v >= bits(f.bits)) throw new RangeError(`${what} field ${f.name}=${v} does not fit ${f.bits} bits`);
     out |= v << BigInt(f.offset);
   }
   return out;
 }
-export function unpackStatement(packed: bigint): Statement {
+function unpack(fields: readonly StatementFieldSpec[], packed: bigint): Record<string, bigint> {
   const out: Record<string, bigint> = {};
-  for (const f of STATEMENT_FIELDS) out[f.name] = (packed >> BigInt(f.offset)) & (bits(f.bits) - 1n);
-  return out as unknown as Statement;
+  for (const f of fields) out[f.name] = (packed >> BigInt(f.offset)) & (bits(f.bits) - 1n);
+  return out;
 }
+
+/** Packs the statement public signal; each field must fit its width (checked here, in the circuit and on chain). */
+export const packStatement = (s: Statement): bigint => pack("statement", STATEMENT_FIELDS, { ...s });
+export const unpackStatement = (packed: bigint): Statement => unpack(STATEMENT_FIELDS, packed) as unknown as Statement;
+
+/** The terms public signal: the stated public liability and the attestation's expiry. */
+export interface Terms { publicLiability: bigint; expiresAt: bigint }
+export const packTerms = (t: Terms): bigint => pack("terms", TERMS_FIELDS, { ...t });
+export const unpackTerms = (packed: bigint): Terms => unpack(TERMS_FIELDS, packed) as unknown as Terms;

@@ -9,7 +9,7 @@ import type { Groth16Proof } from "snarkjs";
 import { loadDocument, validate, toJson, InputError, type LoadedDocument } from "./files.ts";
 import { bigintText } from "./schema.ts";
 import { addressOf } from "./attester.ts";
-import { unpackStatement, attesterBinding, type AttesterKey, type Domain } from "./commitments.ts";
+import { unpackStatement, unpackTerms, attesterBinding, type AttesterKey, type Domain } from "./commitments.ts";
 import type { PublicSignals } from "./witness.ts";
 import type { ProofResult } from "./prove.ts";
 import { PUBLIC_SIGNAL_NAMES } from "./spec.ts";
@@ -23,6 +23,7 @@ export interface ProofRecord {
   nonce: bigint;
   ratioBps: bigint;
   attestedAt: bigint;
+  expiresAt: bigint;
   publicLiability: bigint;
   domain: Domain;
   attester: AttesterKey;
@@ -35,6 +36,7 @@ export interface ProofRecord {
 
 export function proofRecord(r: ProofResult, meta: { domain: Domain; attester: AttesterKey; round: { roundId: bigint; timestamp: bigint } }): ProofRecord {
   const s = unpackStatement(r.signals.statement);
+  const t = unpackTerms(r.signals.terms);
   return {
     instance: r.instance,
     claim: s.claim === 1n ? "solvent" : "insolvent",
@@ -42,7 +44,8 @@ export function proofRecord(r: ProofResult, meta: { domain: Domain; attester: At
     nonce: s.nonce,
     ratioBps: s.ratioBps,
     attestedAt: s.attestedAt,
-    publicLiability: r.signals.publicLiability,
+    expiresAt: t.expiresAt,
+    publicLiability: t.publicLiability,
     domain: meta.domain,
     attester: meta.attester,
     round: meta.round,
@@ -58,13 +61,14 @@ export const publicSignalList = (s: PublicSignals): bigint[] => PUBLIC_SIGNAL_NA
 export function proofJson(p: ProofRecord): string {
   return toJson({
     kind: PROOF_KIND,
-    version: 1,
+    version: 2,
     instance: p.instance,
     claim: p.claim,
     account: p.account,
     nonce: p.nonce,
     ratioBps: p.ratioBps,
     attestedAt: p.attestedAt,
+    expiresAt: p.expiresAt,
     publicLiability: p.publicLiability,
     domain: { chainId: p.domain.chainId, gate: addressOf(p.domain.gate) },
     attester: p.attester,
@@ -79,13 +83,14 @@ export function proofJson(p: ProofRecord): string {
 const g1 = z.array(z.string()).length(3);
 const proofSchema = z.strictObject({
   kind: z.literal(PROOF_KIND),
-  version: z.literal("1"),
+  version: z.literal("2", { error: "this proof file was made by an earlier version (no signed attestation expiry): prove again" }),
   instance: z.string(),
   claim: z.enum(["solvent", "insolvent"]),
   account: z.string(),
   nonce: bigintText,
   ratioBps: bigintText,
   attestedAt: bigintText,
+  expiresAt: bigintText,
   publicLiability: bigintText,
   domain: z.strictObject({ chainId: bigintText, gate: bigintText }),
   attester: z.strictObject({ Ax: bigintText, Ay: bigintText }),
@@ -103,13 +108,15 @@ const proofSchema = z.strictObject({
  */
 export function checkProofRecord(p: ProofRecord, where: (field: string) => string): void {
   const s = unpackStatement(p.publicSignals.statement);
+  const t = unpackTerms(p.publicSignals.terms);
   const mismatches: Array<[string, boolean]> = [
     ["account", BigInt(p.account) === s.account],
     ["nonce", p.nonce === s.nonce],
     ["ratioBps", p.ratioBps === s.ratioBps],
     ["attestedAt", p.attestedAt === s.attestedAt],
     ["claim", (p.claim === "solvent" ? 1n : 0n) === s.claim],
-    ["publicLiability", p.publicLiability === p.publicSignals.publicLiability],
+    ["expiresAt", p.expiresAt === t.expiresAt],
+    ["publicLiability", p.publicLiability === t.publicLiability],
     ["attester", attesterBinding(p.attester, p.domain) === p.publicSignals.attesterBinding],
   ];
   const bad = mismatches.find(([, ok]) => !ok);
@@ -120,11 +127,11 @@ export function checkProofRecord(p: ProofRecord, where: (field: string) => strin
 
 function recordFrom(doc: LoadedDocument): ProofRecord {
   const p = validate(proofSchema, doc);
-  const [context, binding, statement, publicLiability] = p.publicSignals as [bigint, bigint, bigint, bigint];
+  const [context, binding, statement, terms] = p.publicSignals as [bigint, bigint, bigint, bigint];
   return {
     ...p,
     setup: { development: p.setup.development === "true", zkeySha256: p.setup.zkeySha256 },
-    publicSignals: { context, attesterBinding: binding, statement, publicLiability },
+    publicSignals: { context, attesterBinding: binding, statement, terms },
     proof: p.proof,
   };
 }

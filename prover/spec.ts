@@ -49,7 +49,13 @@ export const TAGS: Record<TagName, bigint> = Object.fromEntries(
 ) as Record<TagName, bigint>;
 
 export const PUBLIC_SIGNAL_NAMES: readonly string[] = spec.publicSignals.map((s) => s.name);
-export const STATEMENT_FIELDS: readonly StatementFieldSpec[] =
-  spec.publicSignals.find((s) => s.name === "statement")!.fields!;
+/** The fields a packed public signal carries, in bit order. */
+export function packedFields(signal: string): readonly StatementFieldSpec[] {
+  const fields = spec.publicSignals.find((s) => s.name === signal)?.fields;
+  if (!fields) throw new Error(`circuits/spec.json has no packed public signal '${signal}'`);
+  return fields;
+}
+export const STATEMENT_FIELDS: readonly StatementFieldSpec[] = packedFields("statement");
+export const TERMS_FIELDS: readonly StatementFieldSpec[] = packedFields("terms");
 
 export const bits = (n: number): bigint => 1n << BigInt(n);

@@ -52,8 +52,10 @@ const instanceName = z.string().superRefine((n, ctx) => {
 });
 
 /** The venue's operating limits, in seconds and basis points (deploy-time settings of gate and venue). */
-export interface VenuePolicy { maxPriceAgeSeconds: number; maxAttestationAgeSeconds: number; gracePeriodSeconds: number; keeperBonusBps: number }
-export const DEFAULT_POLICY: VenuePolicy = { maxPriceAgeSeconds: 3600, maxAttestationAgeSeconds: 86400, gracePeriodSeconds: 3600, keeperBonusBps: 500 };
+export interface VenuePolicy { maxPriceAgeSeconds: number; maxAttestationAgeSeconds: number; roundGraceSeconds: number; gracePeriodSeconds: number; keeperBonusBps: number }
+export const DEFAULT_POLICY: VenuePolicy = { maxPriceAgeSeconds: 3600, maxAttestationAgeSeconds: 86400, roundGraceSeconds: 300, gracePeriodSeconds: 3600, keeperBonusBps: 500 };
+/** The longest a round or an attestation may back a record (SolvencyGate.MAX_AGE_LIMIT). */
+export const MAX_AGE_SECONDS = 365 * 86400;
 
 const venueSchema = z
   .strictObject({
@@ -78,8 +80,9 @@ const venueSchema = z
       maintenanceBps: integerText(B.bpsDenominator, 2 ** B.ratioBits - 1, " bps"),
     }),
     policy: z.strictObject({
-      maxPriceAgeSeconds: integerText(1, 2 ** 48 - 1, " s").default(DEFAULT_POLICY.maxPriceAgeSeconds),
-      maxAttestationAgeSeconds: integerText(1, 2 ** 48 - 1, " s").default(DEFAULT_POLICY.maxAttestationAgeSeconds),
+      maxPriceAgeSeconds: integerText(1, MAX_AGE_SECONDS, " s").default(DEFAULT_POLICY.maxPriceAgeSeconds),
+      maxAttestationAgeSeconds: integerText(1, MAX_AGE_SECONDS, " s").default(DEFAULT_POLICY.maxAttestationAgeSeconds),
+      roundGraceSeconds: integerText(0, MAX_AGE_SECONDS, " s").default(DEFAULT_POLICY.roundGraceSeconds),
       gracePeriodSeconds: integerText(0, 2 ** 48 - 1, " s").default(DEFAULT_POLICY.gracePeriodSeconds),
       keeperBonusBps: integerText(0, B.bpsDenominator, " bps").default(DEFAULT_POLICY.keeperBonusBps),
     }).default(DEFAULT_POLICY),

@@ -2,7 +2,7 @@
  * The circuit's input from the model: every signal of Solvency(N, M) by name, and the public signals
  * the proof will carry. Refuses, before any proving, a claim the reference model says does not hold.
  */
-import { contextHash, packStatement, priceCommitment, riskCommitment, attesterBinding, portfolioCommitment, type Statement } from "./commitments.ts";
+import { contextHash, packStatement, packTerms, priceCommitment, riskCommitment, attesterBinding, portfolioCommitment, type Statement } from "./commitments.ts";
 import type { EncodedPortfolio, PriceRound, RiskFactors } from "./model.ts";
 import { claimHolds, valuate, ratioBpsOf, type Valuation } from "./ratio.ts";
 import type { Attestation } from "./attestation.ts";
@@ -12,6 +12,10 @@ export interface ProofRequest {
   round: PriceRound;
   risk: RiskFactors;
   attestation: Attestation;
+  /**
+   * The liability stated on top of the hidden ones. The gate accepts a solvency proof whose stated liability
+   * is at least the venue's debt for the account, an insolvency proof whose stated liability is at most it.
+   */
   publicLiability: bigint;
   nonce: bigint;
   ratioBps: bigint;
@@ -20,7 +24,7 @@ export interface ProofRequest {
 
 export type CircuitInput = Record<string, string | string[]>;
 
-export interface PublicSignals { context: bigint; attesterBinding: bigint; statement: bigint; publicLiability: bigint }
+export interface PublicSignals { context: bigint; attesterBinding: bigint; statement: bigint; terms: bigint }
 
 export class ClaimDoesNotHold extends Error {
   constructor(readonly valuation: Valuation, readonly ratioBps: bigint, readonly claim: 0n | 1n) {
@@ -36,7 +40,7 @@ export function publicSignalsOf(req: ProofRequest): PublicSignals {
     context: contextHash(priceCommitment(req.round), riskCommitment(req.risk)),
     attesterBinding: attesterBinding(a.attester, a.domain),
     statement: packStatement(statement),
-    publicLiability: req.publicLiability,
+    terms: packTerms({ publicLiability: req.publicLiability, expiresAt: a.expiresAt }),
   };
 }
 
@@ -54,7 +58,7 @@ export function buildInput(req: ProofRequest): { input: CircuitInput; publicSign
     context: s(publicSignals.context),
     attesterBinding: s(publicSignals.attesterBinding),
     statement: s(publicSignals.statement),
-    publicLiability: s(req.publicLiability),
+    terms: s(publicSignals.terms),
     collateral: p.collateral.map(s),
     debt: p.debt.map(s),
     positionSize: p.positions.map((q) => s(q.size < 0n ? -q.size : q.size)),
@@ -73,6 +77,8 @@ export function buildInput(req: ProofRequest): { input: CircuitInput; publicSign
     account: s(a.account),
     nonce: s(req.nonce),
     attestedAt: s(a.attestedAt),
+    expiresAt: s(a.expiresAt),
+    publicLiability: s(req.publicLiability),
     ratioBps: s(req.ratioBps),
     claim: s(req.claim),
     attesterAx: s(a.attester.Ax),
@@ -87,4 +93,4 @@ export function buildInput(req: ProofRequest): { input: CircuitInput; publicSign
 }
 
 /** The public signals in the circuit's order (circuits/spec.json). */
-export const publicSignalArray = (ps: PublicSignals): bigint[] => [ps.context, ps.attesterBinding, ps.statement, ps.publicLiability];
+export const publicSignalArray = (ps: PublicSignals): bigint[] => [ps.context, ps.attesterBinding, ps.statement, ps.terms];

@@ -91,7 +91,10 @@ async function main(): Promise<void> {
   const positions = portfolio.positions.flatMap((q, j) => (q.size === 0n ? [] : [`${q.size > 0n ? "long" : "short"} ${formatDecimal(q.size < 0n ? -q.size : q.size, u.markets[j]!.decimals)} ${u.markets[j]!.symbol} from $${formatDecimal(q.entryPrice, 8)}`]));
   say(`holdings (private): ${amounts(portfolio.collateral)}; owes ${amounts(portfolio.debt)}${positions.length ? `; ${positions.join(", ")}` : ""}`);
   const attestedAt = await chainTime();
-  const attestation = signAttestation(attesterKey, venue.instance.name, BigInt(instAddr), { chainId: deployed.chainId, gate: BigInt(deployed.contracts.gate) }, attestedAt, portfolioCommitment(encoded));
+  const expiresAt = attestedAt + 8n * 3600n;
+  const attestation = signAttestation(attesterKey, venue.instance.name, BigInt(instAddr), { chainId: deployed.chainId, gate: BigInt(deployed.contracts.gate) }, attestedAt, expiresAt, portfolioCommitment(encoded));
+  say(`the custodian attests the portfolio for 8 hours: a lien that lapses at ${new Date(Number(expiresAt) * 1000).toISOString()}`);
+  const basis = (roundId: bigint, liability: bigint, nonce: bigint) => ({ roundId, attesterId, attestedAt, expiresAt, liability, nonce });
   say(`the chain will only ever see the commitment ${attestation.portfolioCommitment.toString().slice(0, 20)}…`);
   expectThat(attestation.account === BigInt(instAddr), "the attestation binds this account, chain and gate");
 
@@ -110,7 +113,7 @@ async function main(): Promise<void> {
   const v1 = valuate(encoded, round1.round, risk, 0n);
   say(`weighted collateral ${usd(v1.collateralSide / 10000n)} vs weighted liabilities ${usd(v1.liabilitySide / 10000n)}: ratio ${bps(ratioBpsOf(v1))} (known only to the prover)`);
   const p1 = await prove(request(round1.round, 1n, venue.ratios.initialBps, 1n, 0n), "solvency proof");
-  await tx(asInst(gate).getFunction("proveSolvency")(proofCalldata(p1.proof), round1.round.roundId, attesterId, attestedAt, 1n, TIERS.initial));
+  await tx(asInst(gate).getFunction("proveSolvency")(proofCalldata(p1.proof), basis(round1.round.roundId, 0n, 1n), TIERS.initial));
   expectThat((await gate.getFunction("isSolvent")(instAddr, TIERS.initial)) as boolean, "the gate records the account as solvent (initial tier)");
 
   step("The institution borrows 40,000 credit tokens; the proof counts the new debt");
@@ -120,7 +123,7 @@ async function main(): Promise<void> {
   const v2 = valuate(encoded, round1.round, risk, newDebt);
   say(`with the venue's debt of ${usd(newDebt)} the ratio is ${bps(ratioBpsOf(v2))}, still above ${bps(venue.ratios.initialBps)}`);
   const p2 = await prove(request(round1.round, 1n, venue.ratios.initialBps, 2n, newDebt), "borrow proof");
-  await tx(asInst(margin).getFunction("borrow")(borrow, proofCalldata(p2.proof), round1.round.roundId, attesterId, attestedAt, 2n));
+  await tx(asInst(margin).getFunction("borrow")(borrow, proofCalldata(p2.proof), basis(round1.round.roundId, newDebt, 2n)));
   expectThat(((await margin.getFunction("positionOf")(instAddr)) as bigint[])[1] === borrow, "the venue lent 40,000 credit tokens");
   expectThat(((await credit.getFunction("balanceOf")(instAddr)) as bigint) === borrow, "the institution holds them");
 
@@ -148,7 +151,7 @@ async function main(): Promise<void> {
   const p3 = await prove(request(round2.round, 0n, venue.ratios.maintenanceBps, 1n, newDebt), "insolvency proof");
   const s3 = unpackStatement(p3.signals.statement);
   say(`the proof states only: account ${instAddr}, claim ${s3.claim === 0n ? "below" : "above"} ${bps(s3.ratioBps)}, round ${round2.round.roundId}`);
-  await tx((gate.connect(attesterAccount!) as Contract).getFunction("proveInsolvency")(instAddr, proofCalldata(p3.proof), round2.round.roundId, attesterId, attestedAt, 1n));
+  await tx((gate.connect(attesterAccount!) as Contract).getFunction("proveInsolvency")(instAddr, proofCalldata(p3.proof), basis(round2.round.roundId, newDebt, 1n)));
   expectThat((await gate.getFunction("isInsolvent")(instAddr)) as boolean, "the gate marks the account insolvent");
   expectThat(Number(await margin.getFunction("liquidationReason")(instAddr)) === 2, "the venue now allows liquidation (reason: insolvent)");
 

@@ -66,6 +66,8 @@ export interface SystemConfig {
   /** seconds a price round and an attestation stay usable */
   maxPriceAge: number;
   maxAttestationAge: number;
+  /** seconds after a newer round is published during which proofs may still rest on the previous one */
+  roundGrace: number;
   /** seconds after a lapsed maintenance proof before a keeper may liquidate */
   gracePeriod: number;
   keeperBonusBps: number;
@@ -103,7 +105,7 @@ export async function deploySystem(signer: Signer, cfg: SystemConfig): Promise<S
   const reporterRole = await oracle.getFunction("REPORTER_ROLE")();
   for (const reporter of cfg.reporters ?? [admin]) await (await oracle.getFunction("grantRole")(reporterRole, reporter)).wait();
   const gate = await deploy("SolvencyGate", signer, [
-    admin, await verifier.getAddress(), await oracle.getAddress(), await poseidon5.getAddress(), cfg.maxPriceAge, cfg.maxAttestationAge,
+    admin, await verifier.getAddress(), await oracle.getAddress(), await poseidon5.getAddress(), cfg.maxPriceAge, cfg.maxAttestationAge, cfg.roundGrace,
   ]);
   const collateral = cfg.collateralToken
     ? contractAt("MockERC20", cfg.collateralToken, signer)
@@ -163,9 +165,13 @@ export async function publishRound(oracle: Contract, prices: readonly bigint[], 
   throw new Error("publishRound emitted no RoundPublished event");
 }
 
-/** Registers an attester key on the gate and returns its id and binding. */
-export async function registerAttester(gate: Contract, key: AttesterKey): Promise<{ attesterId: bigint; binding: bigint; receipt: TransactionReceipt }> {
-  const receipt = (await (await gate.getFunction("registerAttester")(key.Ax, key.Ay)).wait()) as TransactionReceipt;
+/**
+ * Registers an attester key on the gate and returns its id and binding. `operator` may raise the
+ * attester's attestation floors (defaults to the governor sending the transaction).
+ */
+export async function registerAttester(gate: Contract, key: AttesterKey, operator?: string): Promise<{ attesterId: bigint; binding: bigint; receipt: TransactionReceipt }> {
+  const op = operator ?? (await (gate.runner as Signer).getAddress());
+  const receipt = (await (await gate.getFunction("registerAttester")(key.Ax, key.Ay, op)).wait()) as TransactionReceipt;
   for (const log of receipt.logs) {
     const parsed = gate.interface.parseLog(log);
     if (parsed?.name === "AttesterRegistered") return { attesterId: parsed.args[0] as bigint, binding: parsed.args[3] as bigint, receipt };

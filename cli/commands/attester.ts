@@ -1,10 +1,10 @@
 /**
  * The attester's commands: `keygen` (a Baby Jubjub key, written 0600) and `attest` (sign an account's
- * portfolio commitment for a domain and a time).
+ * portfolio commitment for a domain, a time and an expiry: the attestation is a lien that lapses).
  */
 import type { Command } from "commander";
 import { action, common, type CommonOptions } from "../command.ts";
-import { venueFrom, parseAddress, parseUint, nowSeconds, type VenueSource } from "../options.ts";
+import { venueFrom, parseAddress, parseUint, parseDuration, nowSeconds, type VenueSource } from "../options.ts";
 import { loadPortfolio, checkUniverse, encodePortfolio } from "../../prover/portfolio.ts";
 import { universeOf } from "../../prover/venue.ts";
 import { writeFileAtomic, InputError } from "../../prover/files.ts";
@@ -21,6 +21,7 @@ interface AttestOptions extends CommonOptions, VenueSource {
   chainId?: string;
   gate?: string;
   at?: string;
+  validFor: string;
   out: string;
   force?: boolean;
 }
@@ -52,6 +53,7 @@ export function registerAttester(program: Command): void {
     .option("--gate <address>", "the solvency gate's address (without --deployment)")
     .option("--account <address>", "the account (default: the portfolio's 'account')")
     .option("--at <unix-seconds>", "attestation time (default: now)")
+    .option("--valid-for <duration>", "how long the attestation (the lien) holds, e.g. 8h, 24h, 7d; signed, so no record outlives it", "24h")
     .option("-o, --out <file>", "attestation file to write", "attestation.json")
     .option("-f, --force", "replace an existing file")
     .action(action<[], AttestOptions>(async (out, o) => {
@@ -80,16 +82,17 @@ export function registerAttester(program: Command): void {
         throw new InputError(`--account differs from the portfolio's account ${portfolio.account}`, "--account", "attest the account the portfolio names");
       }
       const attestedAt = o.at ? parseUint(o.at, "--at", 2n ** 40n - 1n) : nowSeconds();
+      const expiresAt = attestedAt + parseDuration(o.validFor, "--valid-for", 366n * 86400n);
       await poseidonReady();
       const commitment = portfolioCommitment(encodePortfolio(portfolio, venue.instance));
       const domain = { chainId, gate: BigInt(gate) };
-      const a = signAttestation(key, venue.instance.name, account, domain, attestedAt, commitment);
+      const a = signAttestation(key, venue.instance.name, account, domain, attestedAt, expiresAt, commitment);
       writeFileAtomic(o.out, attestationJson(a), { overwrite: !!o.force });
       out.result({
-        file: o.out, account: addressOf(account), chainId, gate, attestedAt, portfolioCommitment: commitment,
+        file: o.out, account: addressOf(account), chainId, gate, attestedAt, expiresAt, portfolioCommitment: commitment,
         attesterBinding: attesterBinding(key.publicKey, domain),
       }, [
-        `wrote ${o.out}: ${addressOf(account)}'s portfolio attested at ${new Date(Number(attestedAt) * 1000).toISOString()}`,
+        `wrote ${o.out}: ${addressOf(account)}'s portfolio attested at ${new Date(Number(attestedAt) * 1000).toISOString()}, valid until ${new Date(Number(expiresAt) * 1000).toISOString()}`,
         `domain: chain ${chainId}, gate ${gate}`,
         `portfolio commitment: ${commitment}`,
       ]);

@@ -12,7 +12,7 @@ import { attest } from "../../prover/attestation.ts";
 import { attesterBinding, contextHash, packStatement, type Domain } from "../../prover/commitments.ts";
 import type { EncodedPortfolio, PriceRound, RiskFactors } from "../../prover/model.ts";
 import { chainHash } from "../../prover/poseidon.ts";
-import { FIELD, STATEMENT_FIELDS, TAGS, spec } from "../../prover/spec.ts";
+import { FIELD, STATEMENT_FIELDS, TERMS_FIELDS, TAGS, spec } from "../../prover/spec.ts";
 import { buildInput, ClaimDoesNotHold, type CircuitInput, type ProofRequest } from "../../prover/witness.ts";
 import { ConstraintChecker, type ConstraintFailure } from "../../verifier/constraints.ts";
 import { WitnessError } from "../../verifier/witness_calculator.ts";
@@ -61,6 +61,7 @@ export interface RawCase {
   account: bigint;
   nonce: bigint;
   attestedAt: bigint;
+  expiresAt: bigint;
   ratioBps: bigint;
   claim: bigint;
   publicLiability: bigint;
@@ -81,6 +82,7 @@ export function rawCase(req: ProofRequest): RawCase {
     account: req.attestation.account,
     nonce: req.nonce,
     attestedAt: req.attestation.attestedAt,
+    expiresAt: req.attestation.expiresAt,
     ratioBps: req.ratioBps,
     claim: req.claim,
     publicLiability: req.publicLiability,
@@ -101,6 +103,12 @@ export function rawPortfolioElements(c: RawCase): bigint[] {
   ].map(mod);
 }
 
+/** The terms as the circuit computes them from their fields: a field sum, without range checks. */
+export function rawTerms(c: RawCase): bigint {
+  const fields: Record<string, bigint> = { publicLiability: c.publicLiability, expiresAt: c.expiresAt };
+  return mod(TERMS_FIELDS.reduce((s, f) => s + (fields[f.name]! << BigInt(f.offset)), 0n));
+}
+
 /** The statement as the circuit computes it from its fields: a field sum, without range checks. */
 export function rawStatement(c: RawCase): bigint {
   const fields: Record<string, bigint> = { account: c.account, nonce: c.nonce, attestedAt: c.attestedAt, ratioBps: c.ratioBps, claim: c.claim };
@@ -111,7 +119,7 @@ export interface RawSigning {
   /** the attester's secret (default: the registered fixture attester) */
   secret?: Uint8Array;
   /** what the attester signs, when it differs from the case */
-  signed?: Partial<{ account: bigint; domain: Domain; attestedAt: bigint; portfolioCommitment: bigint }>;
+  signed?: Partial<{ account: bigint; domain: Domain; attestedAt: bigint; expiresAt: bigint; portfolioCommitment: bigint }>;
 }
 
 /**
@@ -124,7 +132,7 @@ export function rawInput(c: RawCase, signing: RawSigning = {}): CircuitInput {
   const domain = { chainId: mod(c.domain.chainId), gate: mod(c.domain.gate) };
   const s = signing.signed ?? {};
   const attestation = attest(signing.secret ?? ATTESTER_SECRET, mod(s.account ?? c.account), s.domain ?? domain,
-    mod(s.attestedAt ?? c.attestedAt), s.portfolioCommitment ?? portfolio);
+    mod(s.attestedAt ?? c.attestedAt), mod(s.expiresAt ?? c.expiresAt), s.portfolioCommitment ?? portfolio);
   const r = c.round;
   const f = c.risk;
   const prices = chainHash(TAGS.prices, [r.roundId, r.timestamp, ...r.prices, ...r.marks].map(mod));
@@ -134,7 +142,7 @@ export function rawInput(c: RawCase, signing: RawSigning = {}): CircuitInput {
     context: str(contextHash(prices, risk)),
     attesterBinding: str(attesterBinding(attestation.attester, domain)),
     statement: str(rawStatement(c)),
-    publicLiability: str(c.publicLiability),
+    terms: str(rawTerms(c)),
     collateral: c.collateral.map(str),
     debt: c.debt.map(str),
     positionSize: c.positionSize.map(str),
@@ -153,6 +161,8 @@ export function rawInput(c: RawCase, signing: RawSigning = {}): CircuitInput {
     account: str(c.account),
     nonce: str(c.nonce),
     attestedAt: str(c.attestedAt),
+    expiresAt: str(c.expiresAt),
+    publicLiability: str(c.publicLiability),
     ratioBps: str(c.ratioBps),
     claim: str(c.claim),
     attesterAx: str(attestation.attester.Ax),

@@ -49,7 +49,7 @@ export function request(n: number, m: number, opts: Partial<ProofRequest> & { se
   const p = opts.portfolio ?? portfolio(n, m);
   const r = opts.round ?? round(n, m);
   const risk = opts.risk ?? universe(n, m).risk;
-  const attestation = opts.attestation ?? attest(opts.secret ?? ATTESTER_SECRET, ACCOUNT, DOMAIN, 1_699_999_000n, portfolioCommitment(p));
+  const attestation = opts.attestation ?? attest(opts.secret ?? ATTESTER_SECRET, ACCOUNT, DOMAIN, 1_699_999_000n, 1_700_086_400n, portfolioCommitment(p));
   return {
     portfolio: p, round: r, risk, attestation,
     publicLiability: opts.publicLiability ?? 1000n * 10n ** 26n,

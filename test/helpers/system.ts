@@ -30,6 +30,7 @@ export const CONFIG: SystemConfig = {
   maintenanceRatioBps: Number(MAINTENANCE_RATIO_BPS),
   maxPriceAge: 3600,
   maxAttestationAge: 86400,
+  roundGrace: 300,
   gracePeriod: 3600,
   keeperBonusBps: 500,
 };
@@ -95,6 +96,8 @@ export interface Statement {
   /** value units, as the gate will read them from the venue (plus any credit drawn in the same call) */
   publicLiability: bigint;
   attestedAt: bigint;
+  /** the attestation's signed expiry; defaults to a day after attestedAt */
+  expiresAt?: bigint;
   portfolio?: EncodedPortfolio;
   secret?: Uint8Array;
   /** defaults to the system's own chain and gate */
@@ -105,7 +108,11 @@ export interface ProofBundle {
   proof: SolidityProof;
   signals: PublicSignals;
   result: ProofResult;
+  /** what the proof rests on, as the gate takes it beside the proof (ISolvencyGate.Basis) */
+  basis: Basis;
 }
+
+export interface Basis { roundId: bigint; attesterId: bigint; attestedAt: bigint; expiresAt: bigint; liability: bigint; nonce: bigint }
 
 let prover: Prover | undefined;
 
@@ -116,12 +123,14 @@ export async function proveStatement(sys: TestSystem, s: Statement): Promise<Pro
   const domain = s.domain ?? sys.domain;
   const { round } = await readRound(sys.oracle, s.roundId);
   const risk = await readRiskFactors(sys.registry);
-  const attestation = attest(s.secret ?? ATTESTER_SECRET, BigInt(s.account), domain, s.attestedAt, portfolioCommitment(p));
+  const expiresAt = s.expiresAt ?? s.attestedAt + 86400n;
+  const attestation = attest(s.secret ?? ATTESTER_SECRET, BigInt(s.account), domain, s.attestedAt, expiresAt, portfolioCommitment(p));
   const result = await prover.prove({
     portfolio: p, round, risk, attestation,
     publicLiability: s.publicLiability, nonce: s.nonce, ratioBps: s.ratioBps, claim: s.claim,
   });
-  return { proof: proofCalldata(result.proof), signals: result.signals, result };
+  const basis = { roundId: s.roundId, attesterId: sys.attesterId, attestedAt: s.attestedAt, expiresAt, liability: s.publicLiability, nonce: s.nonce };
+  return { proof: proofCalldata(result.proof), signals: result.signals, result, basis };
 }
 
 /** The chain's current block time. */
