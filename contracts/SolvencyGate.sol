@@ -456,8 +456,9 @@ contract SolvencyGate is ISolvencyGate, AccessControl {
 
     /// @notice The attester withdraws its word for `account` (the client took assets out of the lien): nothing it
     ///         signed for the account before `floor` backs a proof any more, and a record resting on such an
-    ///         attestation stops counting at once. Only the attester's operator may call it; floors only rise and
-    ///         never past the present.
+    ///         attestation stops counting at once: it lapses now, so a keeper may liquidate once the venue's grace
+    ///         period has passed without a proof on a newer attestation. Only the attester's operator may call
+    ///         it; floors only rise and never past the present.
     function raiseAttestationFloor(uint256 attesterId, address account, uint256 floor) external {
         if (attesterStatus[attesterId] != AttesterStatus.Active) revert UnknownAttester(attesterId);
         if (msg.sender != attesterOperator[attesterId]) revert NotAttesterOperator(attesterId, msg.sender);
@@ -465,6 +466,11 @@ contract SolvencyGate is ISolvencyGate, AccessControl {
         if (floor <= current) revert FloorNotRaised(floor, current);
         if (floor > block.timestamp) revert FloorInFuture(floor, block.timestamp);
         attestationFloor[attesterId][account] = floor;
+        // A record resting on a withdrawn attestation lapses now, so the venue's grace period starts now too.
+        AccountState storage st = _accounts[account];
+        if (st.attesterId == attesterId && st.attestedAt < floor && st.validUntil > block.timestamp) {
+            st.validUntil = uint40(block.timestamp);
+        }
         emit AttestationFloorRaised(attesterId, account, floor);
     }
 

@@ -154,6 +154,7 @@ describe("contracts: the proof lifecycle over time (real proofs)", function () {
     await expect(sys.gate.getFunction("raiseAttestationFloor")(sys.attesterId, sys.alice.address, floor))
       .to.be.revertedWithCustomError(sys.gate, "FloorNotRaised").withArgs(floor, floor);
     expect(await solvent(sys.alice.address)).to.equal(false);
+    expect((await state(sys.alice.address)).validUntil).to.equal(await now(sys));
     await expect(solvency(next, sys.alice)).to.be.revertedWithCustomError(sys.gate, "AttestationBelowFloor").withArgs(t, floor);
   });
 

@@ -145,6 +145,7 @@ describe("contracts: the gate's ordering rules against a model (fast-check)", fu
             if (ok) {
               await (await tx).wait();
               model.floor = floor;
+              if (model.rec.attestedAt < floor && model.rec.validUntil > now) model.rec.validUntil = now;
             } else {
               await expect(tx).to.be.revertedWithCustomError(gate, "FloorNotRaised");
             }
