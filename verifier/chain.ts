@@ -345,21 +345,42 @@ export async function openProvider(rpc: string, timeoutMs = 10_000): Promise<{ p
     throw new InputError(`'${rpc}' is not a URL`, "--rpc", "give the endpoint's URL, e.g. http://127.0.0.1:8545");
   }
   if (!/^(https?|wss?):$/.test(url.protocol)) throw new InputError(`unsupported RPC scheme '${url.protocol}'`, "--rpc", "use an http(s) URL");
-  const probe = new JsonRpcProvider(rpc, undefined, { staticNetwork: true, batchMaxCount: 1 });
-  let timer: NodeJS.Timeout | undefined;
+  // The probe is a bare request: an ethers provider without a known network retries its detection
+  // and logs "failed to detect network ... retry in 1s" on the console before any error is ours to tell.
   let chainId: bigint;
   try {
-    chainId = await Promise.race([
-      probe.send("eth_chainId", []).then((x: string) => BigInt(x)),
-      new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error("timeout")), timeoutMs); }),
-    ]);
+    chainId = BigInt(await probeChainId(url, timeoutMs));
   } catch (err) {
-    throw new ChainFailure(`cannot reach the RPC endpoint (${short((err as Error).message)})`, rpc, "check the URL and that the node is running");
-  } finally {
-    clearTimeout(timer);
-    probe.destroy();
+    const e = err as Error & { code?: string };
+    throw new ChainFailure(`cannot reach the RPC endpoint (${short(e.message)})`, rpc, "check the URL and that the node is running");
   }
   return { provider: new JsonRpcProvider(rpc, Network.from(chainId), { staticNetwork: true, batchMaxCount: 1, cacheTimeout: -1 }), chainId };
+}
+
+/** eth_chainId over plain HTTP(S), within `timeoutMs`. */
+async function probeChainId(url: URL, timeoutMs: number): Promise<string> {
+  const { request } = url.protocol === "https:" || url.protocol === "wss:" ? await import("node:https") : await import("node:http");
+  const target = new URL(url.href.replace(/^ws/, "http"));
+  const body = JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_chainId", params: [] });
+  return new Promise((resolve, reject) => {
+    const req = request(target, { method: "POST", headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body) }, timeout: timeoutMs }, (res) => {
+      let text = "";
+      res.setEncoding("utf8");
+      res.on("data", (d: string) => (text += d));
+      res.on("end", () => {
+        try {
+          const answer = JSON.parse(text) as { result?: unknown; error?: { message?: string } };
+          if (typeof answer.result === "string") resolve(answer.result);
+          else reject(new Error(answer.error?.message ?? `HTTP ${res.statusCode}: no chain id in the answer`));
+        } catch {
+          reject(new Error(`HTTP ${res.statusCode}: not a JSON-RPC answer`));
+        }
+      });
+    });
+    req.on("timeout", () => req.destroy(new Error(`no answer within ${timeoutMs / 1000}s`)));
+    req.on("error", reject);
+    req.end(body);
+  });
 }
 
 /**

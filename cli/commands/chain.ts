@@ -11,6 +11,8 @@ import { loadDeployment } from "../../verifier/deployment.ts";
 import type { Chain } from "../../verifier/chain.ts";
 import { writeFileAtomic, InputError } from "../../prover/files.ts";
 import type { Output } from "../output.ts";
+import { deploymentFile, rpcUrl, DEPLOYMENT_HELP, RPC_HELP } from "../config.ts";
+import { checkOutputFile } from "../preflight.ts";
 
 // Loaded when a command runs: the chain client and the hashing libraries take seconds to import.
 const load = async () => ({
@@ -20,23 +22,23 @@ const load = async () => ({
   ...(await import("../../prover/proof-file.ts")),
 });
 
-interface ChainOptions extends CommonOptions { deployment: string; rpc: string; keystore?: string }
+export interface ChainOptions extends CommonOptions { deployment?: string; rpc?: string; keystore?: string }
 
 /** Adds --deployment, --rpc and (for transactions) --keystore. */
-function onChain(cmd: Command, signs: boolean): Command {
+export function onChain(cmd: Command, signs: boolean): Command {
   const c = common(cmd)
-    .requiredOption("--deployment <file>", "deployment file (from scripts/deploy.ts)")
-    .option("--rpc <url>", "JSON-RPC endpoint", process.env.SOLVENCY_RPC ?? "http://127.0.0.1:8545");
+    .option("--deployment <file>", DEPLOYMENT_HELP)
+    .option("--rpc <url>", RPC_HELP);
   if (signs) {
     c.option("--keystore <file>", "encrypted JSON keystore to sign with (password: SOLVENCY_KEYSTORE_PASSWORD or a prompt); default: SOLVENCY_PRIVATE_KEY");
   }
   return c;
 }
 
-async function withChain<T>(o: ChainOptions, out: Output, fn: (chain: Chain) => Promise<T>): Promise<T> {
-  const deployment = loadDeployment(o.deployment);
+export async function withChain<T>(o: ChainOptions, out: Output, fn: (chain: Chain) => Promise<T>): Promise<T> {
+  const deployment = loadDeployment(deploymentFile(o.deployment));
   const { connect } = await import("../../verifier/chain.ts");
-  const chain = await connect(o.rpc, deployment);
+  const chain = await connect(rpcUrl(o.rpc), deployment);
   try {
     if (deployment.development) out.note(`note: ${deployment.instance} runs with a development trusted setup on chain ${deployment.chainId}`);
     return await fn(chain);
@@ -55,6 +57,7 @@ export function registerChain(program: Command): void {
     .option("-o, --out <file>", "round file to write", "round.json")
     .option("-f, --force", "replace an existing round file")
     .action(action<[], ChainOptions & { prices: string; out: string; force?: boolean }>(async (out, o) => {
+      checkOutputFile(o.out, !!o.force, "--out");
       const { poseidonReady, loadPrices, roundJson } = await load();
       await poseidonReady();
       await withChain(o, out, async (chain) => {
@@ -147,15 +150,16 @@ export function registerChain(program: Command): void {
   common(program.command("deploy"))
     .description("deploy the whole system for a venue file and write the deployment file (governance)")
     .requiredOption("--venue <file>", "venue file (see examples/venue.yaml)")
-    .option("--rpc <url>", "JSON-RPC endpoint", process.env.SOLVENCY_RPC ?? "http://127.0.0.1:8545")
+    .option("--rpc <url>", RPC_HELP)
     .option("-o, --out <file>", "deployment file to write", "deployment.json")
     .option("--keystore <file>", "encrypted JSON keystore of the deployer (default: SOLVENCY_PRIVATE_KEY)")
     .option("--collateral-token <address>", "an existing ERC-20 for the venue's escrow (default: a test token)")
     .option("--credit-token <address>", "an existing ERC-20 the venue lends (default: a test token, with reserves minted)")
     .option("-f, --force", "replace an existing deployment file")
-    .action(action<[], CommonOptions & { venue: string; rpc: string; out: string; keystore?: string; collateralToken?: string; creditToken?: string; force?: boolean }>(async (out, o) => {
+    .action(action<[], CommonOptions & { venue: string; rpc?: string; out: string; keystore?: string; collateralToken?: string; creditToken?: string; force?: boolean }>(async (out, o) => {
+      checkOutputFile(o.out, !!o.force, "--out");
       const { deployToEndpoint } = await import("../../pipeline/deploy.ts");
-      const d = await out.step("deploying", () => deployToEndpoint(o, (l) => out.note(l)));
+      const d = await out.step("deploying", () => deployToEndpoint({ ...o, rpc: rpcUrl(o.rpc) }, (l) => out.note(l)));
       out.result({ file: o.out, chainId: d.chainId, contracts: d.contracts }, [
         `wrote ${o.out}: chain ${d.chainId}`,
         ...Object.entries(d.contracts).map(([name, address]) => `  ${name.padEnd(16)} ${address}`),
