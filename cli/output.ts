@@ -44,8 +44,11 @@ export class ChainError extends CliError {
   }
 }
 
-/** Turns anything thrown into a CliError with one line of text. */
-export function classify(err: unknown, context: { where?: string } = {}): CliError {
+/**
+ * Turns anything thrown into a CliError with one line of text. The portfolio's ratio is private: a
+ * failed claim names it only when `revealRatio` (the user's own terminal, or --show-ratio).
+ */
+export function classify(err: unknown, context: { where?: string; revealRatio?: boolean } = {}): CliError {
   if (err instanceof CliError) return err;
   if (err instanceof InputError) return new CliError(err.problem, err.where, err.fix, EXIT.input);
   if (isNamed(err, "ChainFailure")) {
@@ -58,8 +61,11 @@ export function classify(err: unknown, context: { where?: string } = {}): CliErr
     const fix = c.claim === 1n
       ? "add collateral or repay debt, or prove against a lower required ratio"
       : "the portfolio is solvent at this ratio: an insolvency proof cannot be made";
+    const ratio = context.revealRatio
+      ? `the portfolio's ratio is ${r === null ? "unbounded (no liabilities)" : `${r} bps`}`
+      : "the portfolio's ratio is private (prove --show-ratio names it)";
     return new CliError(
-      `the ${c.claim === 1n ? "solvency" : "insolvency"} claim at ${c.ratioBps} bps does not hold: the portfolio's ratio is ${r === null ? "unbounded (no liabilities)" : `${r} bps`}`,
+      `the ${c.claim === 1n ? "solvency" : "insolvency"} claim at ${c.ratioBps} bps does not hold: ${ratio}`,
       context.where ?? "portfolio", fix, EXIT.claim);
   }
   if (isNamed(err, "ProofFailed")) return new CliError((err as Error).message, context.where ?? "prover", "rebuild the circuit and setup with `npm run build`", EXIT.claim);

@@ -62,13 +62,16 @@ export interface AccountStatus {
   now: bigint;
 }
 
+/** Unix seconds (decimal text) as an ISO time, for messages that name a moment. */
+const isoTime = (t: string): string => (/^\d+$/.test(t) ? new Date(Number(t) * 1000).toISOString() : t);
+
 const short = (s: string): string => (s.length > 120 ? `${s.slice(0, 117)}...` : s);
 
 /** Turns a custom error of the project's contracts into what happened and how to fix it. */
 function explain(name: string, args: readonly unknown[]): { problem: string; fix: string; verification?: boolean } {
   const a = args.map((x) => (typeof x === "bigint" ? x.toString() : String(x)));
   switch (name) {
-    case "StaleRound": return { problem: `price round ${a[0]} is stale (published at ${a[1]}, the gate accepts rounds up to ${a[2]}s old)`, fix: "publish a fresh round (solvency oracle publish) and prove again" };
+    case "StaleRound": return { problem: `price round ${a[0]} is stale (published at ${a[1]} = ${isoTime(a[1]!)}, the gate accepts rounds up to ${a[2]}s old)`, fix: "publish a fresh round (solvency oracle publish) and prove again" };
     case "UnknownRound": return { problem: `price round ${a[0]} was never published on this chain`, fix: "prove against a round the oracle published (prove --rpc uses the latest)" };
     case "StaleRiskParameters": return { problem: `round ${a[0]} was published under risk parameters v${a[1]}; v${a[2]} is in force`, fix: "publish a fresh round and prove again" };
     case "RoundOlderThanRecorded": return { problem: `round ${a[0]} is older than the account's recorded round ${a[1]}`, fix: "prove against the latest round" };
@@ -81,7 +84,7 @@ function explain(name: string, args: readonly unknown[]): { problem: string; fix
     case "LiabilityOutOfRange": return { problem: `the account's liability ${a[0]} is beyond the circuit's bound`, fix: "repay debt before proving" };
     case "InvalidProof": return { problem: "the gate's verifier refused the proof: its public signals differ from what the chain holds now (debt, ratio, round or attester)", fix: "prove again with --rpc so the proof matches the chain's current state", verification: true };
     case "WrongChain": return { problem: `the gate was deployed on chain ${a[0]}, this is chain ${a[1]}`, fix: "use the RPC endpoint of the deployment's chain" };
-    case "VenueNotSet": return { problem: "the gate has no venue yet", fix: "finish the deployment (scripts/deploy.ts sets the venue)" };
+    case "VenueNotSet": return { problem: "the gate has no venue yet", fix: "finish the deployment (solvency deploy sets the venue)" };
     case "NotVenue": return { problem: `${a[0]} is not the venue`, fix: "borrow through the venue (submit --borrow)" };
     case "AccountFrozen": return { problem: `account ${a[0]} is frozen since its liquidation at ${a[1]}`, fix: "prove initial-tier solvency first (solvency submit of an initial-tier proof)" };
     case "NotLiquidatable": return { problem: `account ${a[0]} cannot be liquidated now`, fix: "its solvency proof is current or within the grace period: see solvency status" };

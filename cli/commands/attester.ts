@@ -8,6 +8,7 @@ import { venueFrom, parseAddress, parseUint, nowSeconds, type VenueSource } from
 import { loadPortfolio, checkUniverse, encodePortfolio } from "../../prover/portfolio.ts";
 import { universeOf } from "../../prover/venue.ts";
 import { writeFileAtomic, InputError } from "../../prover/files.ts";
+import { checkOutputFile, warnIfShared } from "../preflight.ts";
 
 // Loaded when a command runs: circomlibjs takes a second to import.
 const attesterLib = () => import("../../prover/attester.ts");
@@ -70,7 +71,9 @@ export function registerAttester(program: Command): void {
         chainId = parseUint(o.chainId, "--chain-id");
         gate = parseAddress(o.gate, "--gate");
       }
+      checkOutputFile(o.out, !!o.force, "--out");
       const key = await loadAttesterKey(o.key);
+      warnIfShared(out, o.portfolio, "hidden portfolio and its salt");
       const portfolio = loadPortfolio(o.portfolio);
       checkUniverse(portfolio, universeOf(venue), venue.name);
       const accountText = o.account ?? portfolio.account;

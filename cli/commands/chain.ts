@@ -13,6 +13,7 @@ import { writeFileAtomic, InputError } from "../../prover/files.ts";
 import type { Output } from "../output.ts";
 import { deploymentFile, rpcUrl, DEPLOYMENT_HELP, RPC_HELP } from "../config.ts";
 import { checkOutputFile } from "../preflight.ts";
+import { checkBeforeSubmit } from "../submit-check.ts";
 
 // Loaded when a command runs: the chain client and the hashing libraries take seconds to import.
 const load = async () => ({
@@ -82,6 +83,10 @@ export function registerChain(program: Command): void {
       const { loadAttesterKey } = await load();
       const key = await loadAttesterKey(o.key);
       await withChain(o, out, async (chain) => {
+        const { registeredAttesters } = await import("../../verifier/attesters.ts");
+        const same = (await chain.call("solvency gate", () => registeredAttesters(chain.gate)))
+          .find((a) => a.status === "active" && a.ax === key.publicKey.Ax && a.ay === key.publicKey.Ay);
+        if (same) throw new InputError(`this key is already registered as attester ${same.id}`, o.key, "nothing to do: its attestations are accepted; a new key needs a new key file (solvency keygen)");
         const signer = await signerFrom(o, chain.provider);
         const r = await chain.registerAttester(key.publicKey, signer);
         out.result({ attesterId: r.attesterId, binding: r.binding, transaction: r.receipt.hash }, [
@@ -104,6 +109,7 @@ export function registerChain(program: Command): void {
           throw new InputError("the proof was made for another chain or gate", file, "prove again with this deployment's attestation");
         }
         if (o.borrow !== undefined && record.claim !== "solvent") throw new InputError("--borrow needs a solvency proof", file, "borrow with a solvency proof made with prove --borrow");
+        await checkBeforeSubmit(chain, record, file, o.borrow);
         const signer = await signerFrom(o, chain.provider);
         const r = await out.step("submitting the proof", () => chain.submit(record, signer, o.borrow));
         out.result({ transaction: r.receipt.hash, block: r.receipt.blockNumber, claim: record.claim, account: record.account, tier: r.tier, attesterId: r.attesterId, borrowed: r.borrowed ?? null }, [
@@ -141,8 +147,15 @@ export function registerChain(program: Command): void {
       await withChain(o, out, async (chain) => {
         const signer = await signerFrom(o, chain.provider);
         const r = await chain.liquidate(account, signer);
-        out.result({ transaction: r.receipt.hash, account, reason: r.reason, escrowSeized: r.escrowSeized, keeperBonus: r.keeperBonus, debtWrittenOff: r.debtWrittenOff }, [
-          `liquidated ${account} (${r.reason}): escrow ${r.escrowSeized} seized, keeper bonus ${r.keeperBonus}, debt ${r.debtWrittenOff} written off (tx ${r.receipt.hash})`,
+        // Whole tokens, as status shows them; base units stay in the JSON fields status also has.
+        const { token, amountOf } = await import("../../verifier/venue-actions.ts");
+        const [coll, cred] = [await token(chain, "collateral"), await token(chain, "credit")];
+        const [seized, bonus, debt] = [amountOf(coll, r.escrowSeized), amountOf(coll, r.keeperBonus), amountOf(cred, r.debtWrittenOff)];
+        out.result({
+          transaction: r.receipt.hash, account, reason: r.reason, escrowSeized: r.escrowSeized, keeperBonus: r.keeperBonus, debtWrittenOff: r.debtWrittenOff,
+          escrowSeizedTokens: seized.tokens, keeperBonusTokens: bonus.tokens, debtWrittenOffTokens: debt.tokens,
+        }, [
+          `liquidated ${account} (${r.reason}): escrow ${seized.tokens} ${coll.symbol} seized, keeper bonus ${bonus.tokens} ${coll.symbol}, debt ${debt.tokens} ${cred.symbol} written off (tx ${r.receipt.hash})`,
         ]);
       });
     }));
