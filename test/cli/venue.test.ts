@@ -36,6 +36,8 @@ describe("solvency CLI on a local chain: venue commands, output checks before tr
     const before = readFileSync(path.join(dir, "round.json"), "utf8");
     expectFailure(await run(["oracle", "publish", "--prices", "prices-crash.yaml", "-o", "round.json"], as("admin")), 1, /the output file already exists — --out round\.json — .*--force/);
     expectFailure(await run(["oracle", "publish", "--prices", "prices.yaml", "-o", "no-such-dir/round.json"], as("admin")), 1, /the output directory does not exist/);
+    writeFileSync(path.join(dir, "negative-prices.yaml"), readFileSync(path.join(dir, "prices.yaml"), "utf8").replace('WETH: "3000"', 'WETH: "-3000"'));
+    expectFailure(await run(["oracle", "publish", "--prices", "negative-prices.yaml", "-o", "round-2.json"], as("admin")), 1, /'-3000' is negative — .* — a price is a positive number of USD: write it without a sign/);
     expect(await view(contracts.oracle!, "lastRoundId()"), "no second round on chain").to.equal(1n);
     expect(readFileSync(path.join(dir, "round.json"), "utf8")).to.equal(before);
   });
