@@ -21,7 +21,7 @@ export interface InstanceAudit {
   checks: Check[];
 }
 
-const MARK: Record<CheckStatus, string> = { pass: "pass", fail: "**FAIL**", warn: "**WARNING**", skipped: "skipped" };
+const MARK: Record<CheckStatus, string> = { pass: "pass", accepted: "accepted (review the justifications)", fail: "**FAIL**", warn: "**WARNING**", skipped: "**not checked**" };
 const cell = (s: string | number): string => String(s).replace(/\|/g, "\\|").replace(/\n/g, " ");
 const table = (head: string[], rows: Array<Array<string | number>>): string[] =>
   rows.length === 0 ? [] : [`| ${head.join(" | ")} |`, `|${head.map(() => "---").join("|")}|`, ...rows.map((r) => `| ${r.map(cell).join(" | ")} |`), ""];
