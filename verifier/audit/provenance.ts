@@ -54,12 +54,13 @@ export async function recompileR1cs(inst: InstanceSpec): Promise<string> {
   }
 }
 
-export async function provenanceOf(inst: InstanceSpec, r1cs: string, opts: { recompile: boolean; log?: (line: string) => void }): Promise<Provenance> {
+export async function provenanceOf(inst: InstanceSpec, r1cs: string, opts: { recompile: boolean; production?: boolean; log?: (line: string) => void }): Promise<Provenance> {
   const pkg = readJson(path.join(ROOT, "package.json"));
   const snarkjsPkg = path.join(ROOT, "node_modules", "snarkjs", "package.json");
   const g = git();
   const checks: Check[] = [];
-  checks.push(check("git", "The audited tree is a committed version", g === null ? "skipped" : g.dirty ? "warn" : "pass",
+  // Uncommitted changes are named in the detail; under --production they make a warning.
+  checks.push(check("git", "The audited tree is a committed version", g === null ? (opts.production ? "warn" : "pass") : g.dirty && opts.production ? "warn" : "pass",
     g === null ? "not a git checkout: the version cannot be tied to a commit" : g.dirty ? `commit ${g.commit.slice(0, 12)} with ${g.changed.length} uncommitted changes: the report describes files no commit holds` : `commit ${g.commit}`,
     g?.dirty ? g.changed.slice(0, 20) : undefined, g === null ? "low" : "medium"));
   let recompile: Provenance["recompile"] = null;
