@@ -3,9 +3,13 @@
  * child processes: starts in a second, unlike `hardhat node`. Chain 31337 with Hardhat's funded test
  * accounts (the keys in test/helpers/cli.ts).
  */
+import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
 import { createServer, type Server } from "node:http";
+import path from "node:path";
 import type { AddressInfo } from "node:net";
 import { network } from "hardhat";
+import { ROOT } from "../../prover/artifacts.ts";
 
 export interface RpcNode {
   url: string;
@@ -52,4 +56,23 @@ export async function startRpcNode(): Promise<RpcNode> {
       await connection.close?.();
     },
   };
+}
+
+/** Starts `hardhat node` on a free port, as a user would in a second terminal; resolves once it serves JSON-RPC. */
+export function startHardhatNode(port: number): Promise<{ url: string; stop(): void }> {
+  const bin = path.join(ROOT, "node_modules", "hardhat", "dist", "src", "cli.js");
+  const child = spawn(process.execPath, [existsSync(bin) ? bin : path.join(ROOT, "node_modules", ".bin", "hardhat"), "node", "--port", String(port)], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+  return new Promise((resolve, reject) => {
+    let log = "";
+    const timer = setTimeout(() => reject(new Error(`hardhat node did not start:\n${log}`)), 120_000);
+    child.stdout!.on("data", (d: Buffer) => {
+      log += d.toString();
+      if (/Started HTTP and WebSocket JSON-RPC server/.test(log)) {
+        clearTimeout(timer);
+        resolve({ url: `http://127.0.0.1:${port}`, stop: () => child.kill() });
+      }
+    });
+    child.stderr!.on("data", (d: Buffer) => (log += d.toString()));
+    child.on("exit", (code) => reject(new Error(`hardhat node exited (${code}):\n${log}`)));
+  });
 }
