@@ -15,7 +15,7 @@
 import { mkdirSync, existsSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { ROOT, artifacts, defaultInstances, instance as instanceSpec, manifest } from "../prover/artifacts.ts";
+import { ROOT, artifacts, buildCommand, defaultInstances, instance as instanceSpec, manifest } from "../prover/artifacts.ts";
 import { InputError, writeFileAtomic } from "../prover/files.ts";
 import { spec } from "../prover/spec.ts";
 import { verifierContractName } from "../prover/setup-info.ts";
@@ -106,7 +106,7 @@ export async function auditInstance(name: string, opts: Omit<AuditOptions, "inst
   const finish = (): InstanceAudit => Object.assign(result, verdictOf(checks), { findings: findingsOf(checks) });
 
   if (!existsSync(a.r1cs) || !existsSync(a.sym)) {
-    checks.push(check("built", "The circuit is built", "fail", `${displayPath(a.r1cs)} or its .sym is missing: run 'npm run build:circuits -- ${name}'`));
+    checks.push(check("built", "The circuit is built", "fail", `${displayPath(a.r1cs)} or its .sym is missing: build it: ${buildCommand(name)}`));
     return finish();
   }
   opts.log?.(`${name}: reading the constraint system and analysing it`);
