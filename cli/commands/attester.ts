@@ -47,7 +47,7 @@ export function registerAttester(program: Command): void {
     .description("sign an account's portfolio commitment for a chain, gate and time (attester)")
     .requiredOption("--key <file>", "attester key file (from solvency keygen)")
     .requiredOption("--portfolio <file>", "the portfolio file to attest")
-    .option("--deployment <file>", "deployment file: the chain, the gate and the venue")
+    .option("--deployment <file>", "deployment file from solvency deploy: the chain, the gate and the venue (default: SOLVENCY_DEPLOYMENT or solvency.config.json)")
     .option("--venue <file>", "venue file, with --chain-id and --gate instead of --deployment")
     .option("--chain-id <id>", "chain id of the domain (without --deployment)")
     .option("--gate <address>", "the solvency gate's address (without --deployment)")

@@ -184,6 +184,7 @@ export function registerChain(program: Command): void {
     .option("-o, --out <file>", "keystore file to write", "keystore.json")
     .option("-f, --force", "replace an existing file")
     .action(action<[], CommonOptions & { out: string; force?: boolean }>(async (out, o) => {
+      checkOutputFile(o.out, !!o.force, "--out");
       const password = process.env.SOLVENCY_KEYSTORE_PASSWORD;
       if (!password) throw new InputError("no keystore password", "SOLVENCY_KEYSTORE_PASSWORD", "set SOLVENCY_KEYSTORE_PASSWORD to the password to encrypt with");
       const key = process.env.SOLVENCY_PRIVATE_KEY ?? (await import("ethers")).Wallet.createRandom().privateKey;

@@ -68,7 +68,7 @@ export function registerProof(program: Command): void {
     .description("prove that a hidden portfolio meets (or misses) the venue's ratio; the proof is verified locally before it is written")
     .requiredOption("--portfolio <file>", "portfolio file")
     .requiredOption("--attestation <file>", "attestation of the portfolio (from solvency attest)")
-    .option("--deployment <file>", "deployment file (the venue, and the contracts with --rpc)")
+    .option("--deployment <file>", "deployment file from solvency deploy: the venue, and the contracts with --rpc (default: SOLVENCY_DEPLOYMENT or solvency.config.json)")
     .option("--venue <file>", "venue file, offline instead of --deployment")
     .option("--rpc <url>", "read the latest round, the next nonce, the ratio and the account's debt from the chain (default with a deployment: SOLVENCY_RPC or solvency.config.json)")
     .option("--round <file>", "round file (from solvency oracle publish); default with --rpc: the latest round")

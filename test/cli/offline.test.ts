@@ -28,7 +28,11 @@ describe("solvency CLI, offline commands", function () {
     const r = await run("--help");
     expectSuccess(r);
     expect(r.stdout).to.match(/Exit codes: 0 ok, 1 usage or input error, 2 claim does not hold/);
-    for (const cmd of ["init", "keygen", "attest", "prove", "verify", "oracle", "submit", "status", "liquidate", "setup", "audit"]) expect(r.stdout).to.contain(cmd);
+    for (const cmd of ["init", "keygen", "attest", "prove", "verify", "oracle", "submit", "status", "liquidate", "deposit", "withdraw", "repay", "balance", "setup", "audit"]) expect(r.stdout).to.contain(cmd);
+    for (const cmd of [["status"], ["prove"], ["deposit"]]) {
+      const help = await run(...cmd, "--help");
+      expect(help.stdout, `${cmd.join(" ")} --help`).to.contain("solvency deploy").and.not.to.contain("scripts/deploy.ts");
+    }
   });
 
   it("refuses an unknown option with one usage line and exit code 1", async () => {
