@@ -159,7 +159,9 @@ export class Chain {
     const c = contract.connect(signer) as Contract;
     const fn = c.getFunction(method);
     return this.call(what, async () => {
-      await fn.staticCall(...args);
+      // Simulated against the pending block, as the transaction will run: the latest block of an idle
+      // chain can be older than an attestation made a moment ago, and would refuse it as "from the future".
+      await fn.staticCall(...args, { blockTag: "pending" });
       const receipt = (await (await fn(...args)).wait()) as TransactionReceipt;
       if (receipt.status !== 1) throw new ChainFailure("the transaction reverted", what, "retry; if it persists, check the account's state with solvency status");
       return receipt;

@@ -271,7 +271,7 @@ async function auditRoles(provider: JsonRpcProvider, d: Deployment, result: Depl
   const severity: Severity = "high";
   result.checks.push(check("oracle-quorum", "No single key moves prices (a quorum of oracle reporters)", single ? "warn" : "pass",
     result.quorum === null
-      ? `the oracle has no quorum: each of its ${result.reporters.length} reporter${result.reporters.length === 1 ? "" : "s"} publishes a round alone (${result.reporters.join(", ") || "none"})`
+      ? `the oracle has no quorum: ${result.reporters.length === 1 ? "its only reporter" : `each of its ${result.reporters.length} reporters`} publishes a round alone (${result.reporters.join(", ") || "none"})`
       : `quorum ${result.quorum} of ${result.reporters.length} reporters`,
     result.reporters, severity));
 }

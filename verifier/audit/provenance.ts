@@ -61,7 +61,7 @@ export async function provenanceOf(inst: InstanceSpec, r1cs: string, opts: { rec
   const checks: Check[] = [];
   // Uncommitted changes are named in the detail; under --production they make a warning.
   checks.push(check("git", "The audited tree is a committed version", g === null ? (opts.production ? "warn" : "pass") : g.dirty && opts.production ? "warn" : "pass",
-    g === null ? "not a git checkout: the version cannot be tied to a commit" : g.dirty ? `commit ${g.commit.slice(0, 12)} with ${g.changed.length} uncommitted changes: the report describes files no commit holds` : `commit ${g.commit}`,
+    g === null ? "not a git checkout: the version cannot be tied to a commit" : g.dirty ? `commit ${g.commit.slice(0, 12)} with ${g.changed.length} uncommitted change${g.changed.length === 1 ? "" : "s"}: the report describes files no commit holds` : `commit ${g.commit}`,
     g?.dirty ? g.changed.slice(0, 20) : undefined, g === null ? "low" : "medium"));
   let recompile: Provenance["recompile"] = null;
   if (!opts.recompile) {
