@@ -18,13 +18,14 @@ export type { CircuitInfo };
 import { spec, TAGS, PUBLIC_SIGNAL_NAMES } from "../prover/spec.ts";
 
 const require = createRequire(import.meta.url);
-const CIRCOM = require.resolve("circom2/cli.js");
+export const CIRCOM = require.resolve("circom2/cli.js");
 const GENERATED = path.join(BUILD_DIR, "circuits", "generated");
 
 const sha256 = (data: string | Buffer): string => createHash("sha256").update(data).digest("hex");
 const rel = (p: string): string => path.relative(ROOT, p);
 
-function tagsSource(): string {
+/** The generated domain tags (tags.circom), from circuits/spec.json. */
+export function tagsSource(): string {
   const lines = ["pragma circom 2.1.9;", "", "// Generated from circuits/spec.json by scripts/compile-circuits.ts. Do not edit."];
   for (const [name, value] of Object.entries(TAGS)) {
     lines.push(`// "${spec.tags[name as keyof typeof spec.tags]}"`);
@@ -33,7 +34,8 @@ function tagsSource(): string {
   return lines.join("\n") + "\n";
 }
 
-function mainSource(inst: InstanceSpec): string {
+/** The generated main component of an instance, from circuits/manifest.json. */
+export function mainSource(inst: InstanceSpec): string {
   return [
     "pragma circom 2.1.9;",
     "",

@@ -14,11 +14,12 @@
 import { existsSync } from "node:fs";
 import { parseArgs } from "node:util";
 import type { Signer } from "ethers";
-import { deploySystem, type System } from "../verifier/contracts.ts";
+import { deploySystem, loadArtifact, type System } from "../verifier/contracts.ts";
+import { artifacts, buildCommand } from "../prover/artifacts.ts";
 import { deploymentJson, type ContractName } from "../verifier/deployment.ts";
 import { openProvider, ChainFailure } from "../verifier/chain.ts";
 import { loadVenue, registryParameters, venueDescription, type Venue } from "../prover/venue.ts";
-import { readSetupInfo } from "../prover/setup-info.ts";
+import { readSetupInfo, verifierContractName } from "../prover/setup-info.ts";
 import { writeFileAtomic, InputError } from "../prover/files.ts";
 import { signerFrom } from "../cli/signer.ts";
 
@@ -84,10 +85,27 @@ export async function deployVenue(signer: Signer, venue: Venue, opts: DeployOpti
   return { system, json, chainId, contracts };
 }
 
+/**
+ * Refuses, before anything is sent, a venue whose circuit instance has no trusted setup or no compiled
+ * verifier: the deployment would stop halfway with contracts already on chain.
+ */
+export function checkBuilt(name: string, venueFile: string): void {
+  const a = artifacts(name);
+  let ready = existsSync(a.zkey) && existsSync(a.vkey);
+  try {
+    readSetupInfo(name);
+    loadArtifact(verifierContractName(name, "groth16"));
+  } catch {
+    ready = false;
+  }
+  if (!ready) throw new InputError(`the venue's circuit instance ${name} is not built: no trusted setup or no compiled verifier`, `${venueFile} instance`, `build it first: ${buildCommand(name)}`);
+}
+
 /** Deploys a venue file to an RPC endpoint and writes the deployment file (the CLI's `deploy` and this script's entry). */
 export async function deployToEndpoint(o: { venue: string; rpc: string; out: string; keystore?: string; collateralToken?: string; creditToken?: string; force?: boolean }, log: (line: string) => void): Promise<Deployed> {
   const venue = loadVenue(o.venue);
   if (!o.force && existsSync(o.out)) throw new InputError("the deployment file already exists", o.out, "choose another --out, or pass --force to replace it");
+  checkBuilt(venue.instance.name, o.venue);
   const { provider } = await openProvider(o.rpc);
   try {
     const signer = await signerFrom({ keystore: o.keystore }, provider);

@@ -72,4 +72,7 @@ export function artifacts(name: string) {
   };
 }
 
+/** The one fix every command gives for an instance that is not built: compile, set up, compile the contracts. */
+export const buildCommand = (name: string): string => `npm run build:circuits -- ${name} && npm run setup -- ${name} && npm run build:contracts`;
+
 export const isBuilt = (name: string): boolean => existsSync(artifacts(name).wasm) && existsSync(artifacts(name).zkey);

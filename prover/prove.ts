@@ -8,7 +8,7 @@ import { readFileSync, existsSync } from "node:fs";
 import { createHash } from "node:crypto";
 import * as snarkjs from "snarkjs";
 import type { Groth16Proof } from "snarkjs";
-import { artifacts, instance as instanceSpec, type InstanceSpec } from "./artifacts.ts";
+import { artifacts, buildCommand, instance as instanceSpec, type InstanceSpec } from "./artifacts.ts";
 import { InputError } from "./files.ts";
 import { readSetupInfo, type SetupInfo } from "./setup-info.ts";
 import { buildInput, publicSignalArray, type ProofRequest, type PublicSignals } from "./witness.ts";
@@ -38,7 +38,7 @@ export class ProofFailed extends Error {}
 const sha256 = (b: Uint8Array): string => createHash("sha256").update(b).digest("hex");
 
 function missing(name: string, file: string): InputError {
-  return new InputError(`circuit instance ${name} is not built (${file} is missing)`, file, `run \`npm run build\` or \`solvency setup --instance ${name}\``);
+  return new InputError(`circuit instance ${name} is not built (${file} is missing)`, file, `build it: ${buildCommand(name)}`);
 }
 
 /** The setup's own description, checked against the zkey actually loaded. */
@@ -47,7 +47,7 @@ function proofSetup(name: string, zkey: Uint8Array): ProofSetup {
   try {
     info = readSetupInfo(name);
   } catch (err) {
-    throw new InputError((err as Error).message.replace(/; run .*$/, ""), artifacts(name).setupInfo, `run \`npm run setup -- ${name}\``);
+    throw new InputError((err as Error).message.replace(/; run .*$/, ""), artifacts(name).setupInfo, `build it: ${buildCommand(name)}`);
   }
   const digest = sha256(zkey);
   if (digest !== info.zkey.sha256) {

@@ -101,6 +101,8 @@ const when = (t: unknown): string => {
   const n = BigInt(t);
   return n > 0n && n < 2n ** 40n ? `${n} (${new Date(Number(n) * 1000).toISOString()})` : String(n);
 };
+/** Unix seconds (decimal text) as an ISO time, for messages that name a moment. */
+const isoTime = (t: string): string => (/^\d+$/.test(t) ? new Date(Number(t) * 1000).toISOString() : t);
 
 const short = (s: string): string => (s.length > 120 ? `${s.slice(0, 117)}...` : s);
 
@@ -108,7 +110,7 @@ const short = (s: string): string => (s.length > 120 ? `${s.slice(0, 117)}...` :
 export function explain(name: string, args: readonly unknown[]): { problem: string; fix: string; verification?: boolean } {
   const a = args.map((x) => (typeof x === "bigint" ? x.toString() : String(x)));
   switch (name) {
-    case "StaleRound": return { problem: `price round ${a[0]} is stale (published at ${a[1]}, the gate accepts rounds up to ${a[2]}s old)`, fix: "publish a fresh round (solvency oracle publish) and prove again" };
+    case "StaleRound": return { problem: `price round ${a[0]} is stale (published at ${a[1]} = ${isoTime(a[1]!)}, the gate accepts rounds up to ${a[2]}s old)`, fix: "publish a fresh round (solvency oracle publish) and prove again" };
     case "UnknownRound": return { problem: `price round ${a[0]} was never published on this chain`, fix: "prove against a round the oracle published (prove --rpc uses the latest)" };
     case "StaleRiskParameters": return { problem: `round ${a[0]} was published under risk parameters v${a[1]}; v${a[2]} is in force`, fix: "publish a fresh round and prove again" };
     case "RoundOlderThanRecorded": return { problem: `round ${a[0]} is older than the account's recorded round ${a[1]}`, fix: "prove against the latest round" };
@@ -128,7 +130,7 @@ export function explain(name: string, args: readonly unknown[]): { problem: stri
     case "LiabilityAboveDebt": return { problem: `the insolvency proof states a liability of ${a[0]} value units, above the venue's debt of ${a[1]}`, fix: "prove again with --rpc against the account's current debt" };
     case "InvalidProof": return { problem: "the gate's verifier refused the proof: its public signals differ from what the chain holds now (round, ratio, attester, liability or expiry)", fix: "prove again with --rpc so the proof matches the chain's current state", verification: true };
     case "WrongChain": return { problem: `the gate was deployed on chain ${a[0]}, this is chain ${a[1]}`, fix: "use the RPC endpoint of the deployment's chain" };
-    case "VenueNotSet": return { problem: "the gate has no venue yet", fix: "finish the deployment (scripts/deploy.ts sets the venue)" };
+    case "VenueNotSet": return { problem: "the gate has no venue yet", fix: "finish the deployment (solvency deploy sets the venue)" };
     case "NotVenue": return { problem: `${a[0]} is not the venue`, fix: "borrow through the venue (submit --borrow)" };
     case "AccountFrozen": return { problem: `account ${a[0]} is frozen since its liquidation at ${a[1]}`, fix: "borrow with an initial-tier proof (submit --borrow), or submit one and call the venue's unfreeze" };
     case "ZeroAmount": return { problem: "the amount is zero", fix: "give a positive amount" };
@@ -222,7 +224,9 @@ export class Chain {
     const c = contract.connect(signer) as Contract;
     const fn = c.getFunction(method);
     return this.call(what, async () => {
-      await fn.staticCall(...args);
+      // Simulated against the pending block, as the transaction will run: the latest block of an idle
+      // chain can be older than an attestation made a moment ago, and would refuse it as "from the future".
+      await fn.staticCall(...args, { blockTag: "pending" });
       const receipt = (await (await fn(...args)).wait()) as TransactionReceipt;
       if (receipt.status !== 1) throw new ChainFailure("the transaction reverted", what, "retry; if it persists, check the account's state with solvency status");
       return receipt;
@@ -528,21 +532,42 @@ export async function openProvider(rpc: string, timeoutMs = 10_000): Promise<{ p
     throw new InputError(`'${rpc}' is not a URL`, "--rpc", "give the endpoint's URL, e.g. http://127.0.0.1:8545");
   }
   if (!/^(https?|wss?):$/.test(url.protocol)) throw new InputError(`unsupported RPC scheme '${url.protocol}'`, "--rpc", "use an http(s) URL");
-  const probe = new JsonRpcProvider(rpc, undefined, { staticNetwork: true, batchMaxCount: 1 });
-  let timer: NodeJS.Timeout | undefined;
+  // The probe is a bare request: an ethers provider without a known network retries its detection
+  // and logs "failed to detect network ... retry in 1s" on the console before any error is ours to tell.
   let chainId: bigint;
   try {
-    chainId = await Promise.race([
-      probe.send("eth_chainId", []).then((x: string) => BigInt(x)),
-      new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error("timeout")), timeoutMs); }),
-    ]);
+    chainId = BigInt(await probeChainId(url, timeoutMs));
   } catch (err) {
-    throw new ChainFailure(`cannot reach the RPC endpoint (${short((err as Error).message)})`, rpc, "check the URL and that the node is running");
-  } finally {
-    clearTimeout(timer);
-    probe.destroy();
+    const e = err as Error & { code?: string };
+    throw new ChainFailure(`cannot reach the RPC endpoint (${short(e.message)})`, rpc, "check the URL and that the node is running");
   }
   return { provider: new JsonRpcProvider(rpc, Network.from(chainId), { staticNetwork: true, batchMaxCount: 1, cacheTimeout: -1 }), chainId };
+}
+
+/** eth_chainId over plain HTTP(S), within `timeoutMs`. */
+async function probeChainId(url: URL, timeoutMs: number): Promise<string> {
+  const { request } = url.protocol === "https:" || url.protocol === "wss:" ? await import("node:https") : await import("node:http");
+  const target = new URL(url.href.replace(/^ws/, "http"));
+  const body = JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_chainId", params: [] });
+  return new Promise((resolve, reject) => {
+    const req = request(target, { method: "POST", headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body) }, timeout: timeoutMs }, (res) => {
+      let text = "";
+      res.setEncoding("utf8");
+      res.on("data", (d: string) => (text += d));
+      res.on("end", () => {
+        try {
+          const answer = JSON.parse(text) as { result?: unknown; error?: { message?: string } };
+          if (typeof answer.result === "string") resolve(answer.result);
+          else reject(new Error(answer.error?.message ?? `HTTP ${res.statusCode}: no chain id in the answer`));
+        } catch {
+          reject(new Error(`HTTP ${res.statusCode}: not a JSON-RPC answer`));
+        }
+      });
+    });
+    req.on("timeout", () => req.destroy(new Error(`no answer within ${timeoutMs / 1000}s`)));
+    req.on("error", reject);
+    req.end(body);
+  });
 }
 
 /**

@@ -13,6 +13,9 @@ import { loadDeployment } from "../../verifier/deployment.ts";
 import type { Chain } from "../../verifier/chain.ts";
 import { writeFileAtomic, InputError } from "../../prover/files.ts";
 import type { Output } from "../output.ts";
+import { deploymentFile, rpcUrl, DEPLOYMENT_HELP, RPC_HELP } from "../config.ts";
+import { checkOutputFile } from "../preflight.ts";
+import { checkBeforeSubmit } from "../submit-check.ts";
 
 // Loaded when a command runs: the chain client and the hashing libraries take seconds to import.
 const load = async () => ({
@@ -22,23 +25,23 @@ const load = async () => ({
   ...(await import("../../prover/proof-file.ts")),
 });
 
-interface ChainOptions extends CommonOptions { deployment: string; rpc: string; keystore?: string }
+export interface ChainOptions extends CommonOptions { deployment?: string; rpc?: string; keystore?: string }
 
 /** Adds --deployment, --rpc and (for transactions) --keystore. */
-function onChain(cmd: Command, signs: boolean): Command {
+export function onChain(cmd: Command, signs: boolean): Command {
   const c = common(cmd)
-    .requiredOption("--deployment <file>", "deployment file (from scripts/deploy.ts)")
-    .option("--rpc <url>", "JSON-RPC endpoint", process.env.SOLVENCY_RPC ?? "http://127.0.0.1:8545");
+    .option("--deployment <file>", DEPLOYMENT_HELP)
+    .option("--rpc <url>", RPC_HELP);
   if (signs) {
     c.option("--keystore <file>", "encrypted JSON keystore to sign with (password: SOLVENCY_KEYSTORE_PASSWORD or a prompt); default: SOLVENCY_PRIVATE_KEY");
   }
   return c;
 }
 
-async function withChain<T>(o: ChainOptions, out: Output, fn: (chain: Chain) => Promise<T>): Promise<T> {
-  const deployment = loadDeployment(o.deployment);
+export async function withChain<T>(o: ChainOptions, out: Output, fn: (chain: Chain) => Promise<T>): Promise<T> {
+  const deployment = loadDeployment(deploymentFile(o.deployment));
   const { connect } = await import("../../verifier/chain.ts");
-  const chain = await connect(o.rpc, deployment);
+  const chain = await connect(rpcUrl(o.rpc), deployment);
   try {
     if (deployment.development) out.note(`note: ${deployment.instance} runs with a development trusted setup on chain ${deployment.chainId}`);
     return await fn(chain);
@@ -57,6 +60,7 @@ export function registerChain(program: Command): void {
     .option("-o, --out <file>", "round file to write", "round.json")
     .option("-f, --force", "replace an existing round file")
     .action(action<[], ChainOptions & { prices: string; out: string; force?: boolean }>(async (out, o) => {
+      checkOutputFile(o.out, !!o.force, "--out");
       const { poseidonReady, loadPrices, roundJson } = await load();
       await poseidonReady();
       await withChain(o, out, async (chain) => {
@@ -81,6 +85,10 @@ export function registerChain(program: Command): void {
       const { loadAttesterKey } = await load();
       const key = await loadAttesterKey(o.key);
       await withChain(o, out, async (chain) => {
+        const { registeredAttesters } = await import("../../verifier/attesters.ts");
+        const same = (await chain.call("solvency gate", () => registeredAttesters(chain.gate)))
+          .find((a) => a.status === "active" && a.ax === key.publicKey.Ax && a.ay === key.publicKey.Ay);
+        if (same) throw new InputError(`this key is already registered as attester ${same.id}`, o.key, "nothing to do: its attestations are accepted; a new key needs a new key file (solvency keygen)");
         const signer = await signerFrom(o, chain.provider);
         const r = await chain.registerAttester(key.publicKey, signer);
         out.result({ attesterId: r.attesterId, binding: r.binding, transaction: r.receipt.hash }, [
@@ -136,6 +144,7 @@ export function registerChain(program: Command): void {
           throw new InputError("the proof was made for another chain or gate", file, "prove again with this deployment's attestation");
         }
         if (o.borrow !== undefined && record.claim !== "solvent") throw new InputError("--borrow needs a solvency proof", file, "borrow with a solvency proof made with prove --borrow");
+        await checkBeforeSubmit(chain, record, file, o.borrow);
         const signer = await signerFrom(o, chain.provider);
         const r = await out.step("submitting the proof", () => chain.submit(record, signer, o.borrow));
         out.result({ transaction: r.receipt.hash, block: r.receipt.blockNumber, claim: record.claim, account: record.account, tier: r.tier, attesterId: r.attesterId, borrowed: r.borrowed ?? null }, [
@@ -175,8 +184,15 @@ export function registerChain(program: Command): void {
       await withChain(o, out, async (chain) => {
         const signer = await signerFrom(o, chain.provider);
         const r = await chain.liquidate(account, signer);
-        out.result({ transaction: r.receipt.hash, account, reason: r.reason, escrowSeized: r.escrowSeized, keeperBonus: r.keeperBonus, debtWrittenOff: r.debtWrittenOff }, [
-          `liquidated ${account} (${r.reason}): escrow ${r.escrowSeized} seized, keeper bonus ${r.keeperBonus}, debt ${r.debtWrittenOff} written off (tx ${r.receipt.hash})`,
+        // Whole tokens, as status shows them; base units stay in the JSON fields status also has.
+        const { token, amountOf } = await import("../../verifier/venue-actions.ts");
+        const [coll, cred] = [await token(chain, "collateral"), await token(chain, "credit")];
+        const [seized, bonus, debt] = [amountOf(coll, r.escrowSeized), amountOf(coll, r.keeperBonus), amountOf(cred, r.debtWrittenOff)];
+        out.result({
+          transaction: r.receipt.hash, account, reason: r.reason, escrowSeized: r.escrowSeized, keeperBonus: r.keeperBonus, debtWrittenOff: r.debtWrittenOff,
+          escrowSeizedTokens: seized.tokens, keeperBonusTokens: bonus.tokens, debtWrittenOffTokens: debt.tokens,
+        }, [
+          `liquidated ${account} (${r.reason}): escrow ${seized.tokens} ${coll.symbol} seized, keeper bonus ${bonus.tokens} ${coll.symbol}, debt ${debt.tokens} ${cred.symbol} written off (tx ${r.receipt.hash})`,
         ]);
       });
     }));
@@ -184,15 +200,16 @@ export function registerChain(program: Command): void {
   common(program.command("deploy"))
     .description("deploy the whole system for a venue file and write the deployment file (governance)")
     .requiredOption("--venue <file>", "venue file (see examples/venue.yaml)")
-    .option("--rpc <url>", "JSON-RPC endpoint", process.env.SOLVENCY_RPC ?? "http://127.0.0.1:8545")
+    .option("--rpc <url>", RPC_HELP)
     .option("-o, --out <file>", "deployment file to write", "deployment.json")
     .option("--keystore <file>", "encrypted JSON keystore of the deployer (default: SOLVENCY_PRIVATE_KEY)")
     .option("--collateral-token <address>", "an existing ERC-20 for the venue's escrow (default: a test token)")
     .option("--credit-token <address>", "an existing ERC-20 the venue lends (default: a test token, with reserves minted)")
     .option("-f, --force", "replace an existing deployment file")
-    .action(action<[], CommonOptions & { venue: string; rpc: string; out: string; keystore?: string; collateralToken?: string; creditToken?: string; force?: boolean }>(async (out, o) => {
+    .action(action<[], CommonOptions & { venue: string; rpc?: string; out: string; keystore?: string; collateralToken?: string; creditToken?: string; force?: boolean }>(async (out, o) => {
+      checkOutputFile(o.out, !!o.force, "--out");
       const { deployToEndpoint } = await import("../../pipeline/deploy.ts");
-      const d = await out.step("deploying", () => deployToEndpoint(o, (l) => out.note(l)));
+      const d = await out.step("deploying", () => deployToEndpoint({ ...o, rpc: rpcUrl(o.rpc) }, (l) => out.note(l)));
       out.result({ file: o.out, chainId: d.chainId, contracts: d.contracts }, [
         `wrote ${o.out}: chain ${d.chainId}`,
         ...Object.entries(d.contracts).map(([name, address]) => `  ${name.padEnd(16)} ${address}`),
@@ -204,6 +221,7 @@ export function registerChain(program: Command): void {
     .option("-o, --out <file>", "keystore file to write", "keystore.json")
     .option("-f, --force", "replace an existing file")
     .action(action<[], CommonOptions & { out: string; force?: boolean }>(async (out, o) => {
+      checkOutputFile(o.out, !!o.force, "--out");
       const password = process.env.SOLVENCY_KEYSTORE_PASSWORD;
       if (!password) throw new InputError("no keystore password", "SOLVENCY_KEYSTORE_PASSWORD", "set SOLVENCY_KEYSTORE_PASSWORD to the password to encrypt with");
       const key = process.env.SOLVENCY_PRIVATE_KEY ?? (await import("ethers")).Wallet.createRandom().privateKey;

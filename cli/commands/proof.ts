@@ -12,6 +12,8 @@ import { universeOf, venueRiskFactors, type Venue } from "../../prover/venue.ts"
 import { ratioBpsOf } from "../../prover/ratio.ts";
 import { writeFileAtomic, InputError } from "../../prover/files.ts";
 import { LIABILITY_LIMIT, RATIO_LIMIT, type PriceRound } from "../../prover/model.ts";
+import { checkOutputFile, warnIfShared } from "../preflight.ts";
+import { projectDefaults } from "../config.ts";
 
 // The proving stack (circomlibjs, snarkjs, ethers) is loaded when a command runs, after its flags
 // and files were checked, so input errors and --help answer at once.
@@ -38,6 +40,7 @@ interface ProveOptions extends CommonOptions, VenueSource {
   borrow?: string;
   out: string;
   force?: boolean;
+  showRatio?: boolean;
 }
 
 /** The public side of the statement: which round, ratio, nonce and liability the proof is for. */
@@ -66,9 +69,9 @@ export function registerProof(program: Command): void {
     .description("prove that a hidden portfolio meets (or misses) the venue's ratio; the proof is verified locally before it is written")
     .requiredOption("--portfolio <file>", "portfolio file")
     .requiredOption("--attestation <file>", "attestation of the portfolio (from solvency attest)")
-    .option("--deployment <file>", "deployment file (the venue, and the contracts with --rpc)")
+    .option("--deployment <file>", "deployment file from solvency deploy: the venue, and the contracts with --rpc (default: SOLVENCY_DEPLOYMENT or solvency.config.json)")
     .option("--venue <file>", "venue file, offline instead of --deployment")
-    .option("--rpc <url>", "read the latest round, the next nonce, the ratio and the account's debt from the chain")
+    .option("--rpc <url>", "read the latest round, the next nonce, the ratio and the account's debt from the chain (default with a deployment: SOLVENCY_RPC or solvency.config.json)")
     .option("--round <file>", "round file (from solvency oracle publish); default with --rpc: the latest round")
     .option("--claim <claim>", "solvent or insolvent", "solvent")
     .option("--tier <tier>", "the ratio to prove against: initial or maintenance (default: initial for solvent, maintenance for insolvent)")
@@ -78,6 +81,7 @@ export function registerProof(program: Command): void {
     .option("--borrow <amount>", "credit to borrow with this proof, whole tokens: its liability is counted (with --rpc; submit with the same --borrow)")
     .option("-o, --out <file>", "proof file to write", "proof.json")
     .option("-f, --force", "replace an existing file")
+    .option("--show-ratio", "include the portfolio's own ratio (private) in --json output and errors")
     .addHelpText("after", [
       "",
       "Exit codes: 0 proof written; 1 bad input; 2 the claim does not hold (nothing is written); 3 chain error.",
@@ -93,6 +97,8 @@ export function registerProof(program: Command): void {
         throw new InputError("--borrow needs an initial-tier solvency proof", "--borrow", "drop --claim insolvent and --tier maintenance: the venue lends only against the initial ratio");
       }
       const { venue, deployment } = venueFrom(o);
+      checkOutputFile(o.out, !!o.force, "--out");
+      warnIfShared(out, o.portfolio, "hidden portfolio and its salt");
       const portfolio = loadPortfolio(o.portfolio);
       checkUniverse(portfolio, universeOf(venue), venue.name);
       const { poseidonReady, loadAttestation, addressOf, portfolioCommitment, attesterBinding, loadRound, Prover, proofRecord, proofJson, buildInput } = await load();
@@ -109,13 +115,15 @@ export function registerProof(program: Command): void {
         throw new InputError(`the attestation is for ${addressOf(attestation.account)}, the portfolio for ${portfolio.account}`, o.attestation, "use the attestation made for this account");
       }
       let terms: Terms;
-      if (o.rpc) {
-        if (!deployment) throw new InputError("--rpc needs --deployment", "command line", "pass --deployment FILE (written by scripts/deploy.ts)");
+      // With a deployment and no offline nonce, the project's RPC default (SOLVENCY_RPC, solvency.config.json) reads the chain.
+      const rpc = o.rpc ?? (deployment && !o.nonce ? projectDefaults().rpc : undefined);
+      if (rpc) {
+        if (!deployment) throw new InputError("--rpc needs --deployment", "command line", "pass --deployment FILE (written by solvency deploy)");
         if (attestation.domain.chainId !== deployment.chainId || attestation.domain.gate !== BigInt(deployment.contracts.gate)) {
           throw new InputError("the attestation was made for another chain or gate", o.attestation, "ask the attester for an attestation for this deployment (solvency attest --deployment)");
         }
         const { connect } = await import("../../verifier/chain.ts");
-        const chain = await connect(o.rpc, deployment);
+        const chain = await connect(rpc, deployment);
         try {
           const attesterId = await chain.attesterIdOf(attesterBinding(attestation.attester, attestation.domain));
           terms = await chain.proofTerms({
@@ -143,7 +151,7 @@ export function registerProof(program: Command): void {
       try {
         buildInput(req); // refuses a claim the model says does not hold before any proving starts
       } catch (err) {
-        throw classify(err, { where: o.portfolio });
+        throw classify(err, { where: o.portfolio, revealRatio: !out.json || !!o.showRatio });
       }
       const result = await out.step(`proving ${claim === "solvent" ? "solvency" : "insolvency"} at ${terms.ratioBps} bps with ${venue.instance.name}`, () => prover.prove(req));
       const record = proofRecord(result, { domain: attestation.domain, attester: attestation.attester, round: { roundId: terms.round.roundId, timestamp: terms.round.timestamp } });
@@ -151,7 +159,7 @@ export function registerProof(program: Command): void {
       if (result.setup.development) out.warn(`${venue.instance.name} has a development trusted setup: this proof is for testing only`);
       const ratio = ratioBpsOf(result.valuation);
       out.result({
-        file: o.out, claim, tier: o.ratio ? null : tier, ratioBps: terms.ratioBps, portfolioRatioBps: ratio, account: record.account,
+        file: o.out, claim, tier: o.ratio ? null : tier, ratioBps: terms.ratioBps, ...(o.showRatio ? { portfolioRatioBps: ratio } : {}), account: record.account,
         nonce: terms.nonce, roundId: terms.round.roundId, publicLiability: terms.publicLiability, development: result.setup.development,
         milliseconds: result.milliseconds,
       }, [
@@ -172,15 +180,19 @@ export function registerProof(program: Command): void {
       const v = await verifyProofFile(file, o.vkey);
       const r = v.record;
       if (!v.valid) throw new NotVerified("the proof does not verify", file, "it was altered or made for another circuit or setup: ask the prover for a new proof");
-      if (r.setup.development) out.warn("the proof was made with a development trusted setup: it convinces no one outside testing");
+      // The key that verified the proof says which setup it is; the file's readable field is not trusted.
+      const development = v.setup.development;
+      if (development === true) out.warn("the proof verifies under a development trusted setup: it convinces no one outside testing");
+      if (development === null) out.warn(`the verification key's trusted setup is unknown (${v.setup.basis}): the proof is only as good as that key's ceremony`);
+      if (development !== null && r.setup.development !== development) out.warn(`the proof file says ${r.setup.development ? "development" : "production"} setup, but its key is from a ${development ? "development" : "production"} setup: the file was edited`);
       out.result({
         file, valid: true, instance: r.instance, claim: r.claim, account: r.account, nonce: r.nonce, ratioBps: r.ratioBps,
         attestedAt: r.attestedAt, expiresAt: r.expiresAt, round: r.round, publicLiability: r.publicLiability, domain: r.domain,
-        development: r.setup.development, verificationKey: v.verificationKey,
+        development, setupBasis: v.setup.basis, verificationKey: v.verificationKey,
       }, [
         `valid: ${r.account} is ${r.claim} at ${r.ratioBps} bps`,
         `round ${r.round.roundId}, nonce ${r.nonce}, attested ${new Date(Number(r.attestedAt) * 1000).toISOString()} until ${new Date(Number(r.expiresAt) * 1000).toISOString()}, stated liability ${r.publicLiability} value units`,
-        `domain: chain ${r.domain.chainId}, gate ${addressOf(r.domain.gate)}; circuit ${r.instance}${r.setup.development ? " (development setup)" : ""}`,
+        `domain: chain ${r.domain.chainId}, gate ${addressOf(r.domain.gate)}; circuit ${r.instance}${development === true ? " (development setup)" : development === null ? " (setup unknown)" : " (production setup)"}`,
       ]);
     }));
 }
