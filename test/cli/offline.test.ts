@@ -193,7 +193,7 @@ describe("solvency CLI, offline commands", function () {
     if (isBuilt("Solvency_16x4")) this.skip(); // `npm run build` sets up Solvency_4x2 only
     writeFileSync(at("venue16.yaml"), readFileSync(at("venue.yaml"), "utf8").replace("instance: Solvency_4x2", "instance: Solvency_16x4"));
     const r = await run("deploy", "--venue", "venue16.yaml", "--rpc", "http://127.0.0.1:9", "-o", "d16.json");
-    expectFailure(r, 1, /instance Solvency_16x4 is not built .* — build it first: npm run build:circuits -- Solvency_16x4 && npm run setup -- Solvency_16x4 && npm run build:contracts/);
+    expectFailure(r, 1, /instance Solvency_16x4 is not built: .* — build it first: npm run build:circuits -- Solvency_16x4 && npm run setup -- Solvency_16x4 && npm run build:contracts/);
     expect(existsSync(at("d16.json"))).to.equal(false);
   });
 
