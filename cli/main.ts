@@ -42,6 +42,12 @@ export function program(): Command {
     c.exitOverride();
     c.configureOutput({
       writeErr: (s) => {
+        // Help shown for a missing subcommand (`solvency`, `solvency oracle`) is help, not an error line.
+        if (s.startsWith("Usage:")) {
+          if (usage.json) usage.text += s;
+          else process.stderr.write(s);
+          return;
+        }
         const text = oneLine(s.replace(/^error:\s*/, ""));
         if (text) usageError(text, commandPath(c));
       },

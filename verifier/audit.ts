@@ -147,6 +147,11 @@ export async function audit(opts: AuditOptions = {}): Promise<AuditResult> {
       throw new InputError(`--deployment audits its own instance ${d.instance}`, "--instance", "drop --instance and --all with --deployment");
     }
     if (opts.deployed) throw new InputError("--address and --deployment both name a verifier", "--address", "drop --address: the deployment file names its verifier");
+    // An endpoint that is unreachable or on another chain is told now, not after minutes of analysis.
+    const { openProvider } = await import("./chain.ts");
+    const { provider, chainId } = await openProvider(opts.deployment.rpc);
+    provider.destroy();
+    if (chainId !== d.chainId) throw new InputError(`the endpoint is on chain ${chainId}, the deployment on chain ${d.chainId}`, "--rpc", "give the RPC endpoint of the deployment's chain");
     opts = { ...opts, instances: [d.instance], deployed: { address: d.contracts.verifier, rpc: opts.deployment.rpc } };
   }
   const names = opts.all ? manifest.instances.map((i) => i.name) : opts.instances?.length ? opts.instances : defaultInstances().map((i) => i.name);

@@ -59,6 +59,12 @@ describe("solvency audit --deployment on a local chain", function () {
     expect(a.verdict).to.match(/^FAIL: /);
   });
 
+  it("tells an unreachable endpoint at once, in one line", async () => {
+    const r = await solvency(dir, ["audit", "--deployment", "deployment.json", "--rpc", "http://127.0.0.1:9"]);
+    expectFailure(r, 3, /cannot reach the RPC endpoint .* — http:\/\/127\.0\.0\.1:9/);
+    expect(r.stderr.trim().split("\n")).to.have.length(1);
+  });
+
   it("passes the whole audit, zkey verification and recompile included, on the demo deployment @slow", async () => {
     const r = await audit("deployment.json");
     expectSuccess(r);

@@ -189,6 +189,14 @@ describe("solvency CLI, offline commands", function () {
     expectFailure(await run(...proveArgs("negative-debt.yaml", "attestation.json", "d.json")), 1, /'-120000' is negative — .* — a debt is never negative: record what you hold under collateral instead/);
   });
 
+  it("refuses to deploy a venue whose instance is not built, with the one command that builds it", async function () {
+    if (isBuilt("Solvency_16x4")) this.skip(); // `npm run build` sets up Solvency_4x2 only
+    writeFileSync(at("venue16.yaml"), readFileSync(at("venue.yaml"), "utf8").replace("instance: Solvency_4x2", "instance: Solvency_16x4"));
+    const r = await run("deploy", "--venue", "venue16.yaml", "--rpc", "http://127.0.0.1:9", "-o", "d16.json");
+    expectFailure(r, 1, /instance Solvency_16x4 is not built: .* — build it first: npm run build:circuits -- Solvency_16x4 && npm run setup -- Solvency_16x4 && npm run build:contracts/);
+    expect(existsSync(at("d16.json"))).to.equal(false);
+  });
+
   it("refuses an attestation of a different portfolio and a stale round file", async () => {
     writeFileSync(at("changed.yaml"), readFileSync(at("portfolio.yaml"), "utf8").replace('collateral: "100"', 'collateral: "101"'));
     expectFailure(await run(...proveArgs("changed.yaml", "attestation.json", "c.json")), 1, /signed for a different portfolio — attestation\.json — ask the attester to sign changed\.yaml/);
