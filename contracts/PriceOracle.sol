@@ -2,23 +2,50 @@
 pragma solidity 0.8.28;
 
 import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
+import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
+import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
 import {IPoseidon3, IPoseidon8} from "./interfaces/IPoseidon.sol";
 import {ChainHash} from "./lib/ChainHash.sol";
 import {ProtocolSpec} from "./generated/ProtocolSpec.sol";
 import {RiskRegistry} from "./RiskRegistry.sol";
 
 /// @title PriceOracle
-/// @notice Committed price rounds. A reporter publishes one price per asset slot and one mark per perpetual
-///         market; the contract numbers and timestamps the round itself, commits to it
-///         (priceCommitment = chainHash(TAG_PRICES, [roundId, timestamp, prices[N], marks[M]])) and binds it to
-///         the risk parameters in force: context = Poseidon(TAG_CONTEXT, priceCommitment, riskCommitment),
-///         the value a proof's first public signal must equal. Prices stay public in the event.
-contract PriceOracle is AccessControl {
-    bytes32 public constant REPORTER_ROLE = keccak256("REPORTER_ROLE");
+/// @notice Committed price rounds from a quorum of reporters. Each reporter signs, off chain, an EIP-712
+///         PriceReport (observation time, one price per asset slot, one mark per perpetual market) bound to this
+///         chain and this oracle; anyone relays a round with at least `quorum` signatures of distinct reporters.
+///         The contract keeps, per slot, the median of the reported values, numbers the round itself, commits to it
+///         (priceCommitment = chainHash(TAG_PRICES, [roundId, observedAt, medians[N], medianMarks[M]])) and binds it
+///         to the risk parameters in force: context = Poseidon(TAG_CONTEXT, priceCommitment, riskCommitment), the
+///         value a proof's first public signal must equal. The round's timestamp is the signed observation time,
+///         so a round lapses (the gate's maxPriceAge) counting from when its prices were observed, not relayed.
+///
+///         Median: the reports are sorted per slot and the value at index (k - 1) / 2 is kept, i.e. the middle
+///         value for an odd count k and the lower middle for an even count. The median is always a value some
+///         reporter signed (never an average), so it needs no rounding rule, and fewer than half of the k signers
+///         (2f < k) can never pull it outside the range of the others' values: below the lowest honest value takes
+///         ceil(k/2) reports under it, above the highest takes floor(k/2) + 1 reports over it. A quorum of
+///         2f + 1 therefore tolerates f faulty or compromised reporters.
+///
+///         Guards (per slot, set by governance): absolute bounds [min, max] that a median outside of is refused,
+///         and a maximum move in basis points from the previous round's median. A larger move is held: the round
+///         is refused unless it carries `largeMoveQuorum` signatures (at least `quorum`). A genuine crash is seen
+///         by every honest reporter, so it is confirmed at once by a larger quorum, while a forged move needs that
+///         many more keys. A delay (as MakerDAO's OSM) would instead keep stale high prices in force during the
+///         very crash in which insolvency proofs and liquidations must act, and a governance confirmation would be
+///         slower still; so the guard asks for more signatures, not more time.
+contract PriceOracle is AccessControl, EIP712 {
+    /// @notice Governs the reporter set, the quorums, the observation age and the guards.
+    bytes32 public constant GOVERNOR_ROLE = keccak256("GOVERNOR_ROLE");
+    /// @notice EIP-712 type of what each reporter signs.
+    bytes32 public constant PRICE_REPORT_TYPEHASH =
+        keccak256("PriceReport(uint64 observedAt,uint256[] prices,uint256[] marks)");
+    /// @notice Bounds of the reporter set's size.
+    uint256 public constant MIN_REPORTERS = 3;
+    uint256 public constant MAX_REPORTERS = 15;
 
     /// @notice A published round, as the gate reads it: the context in one slot, the rest in another.
     /// @param context Poseidon(TAG_CONTEXT, priceCommitment, riskCommitment) under the risk version below
-    /// @param timestamp publication time
+    /// @param timestamp the observation time the reporters signed (committed in the round)
     /// @param supersededAt when the next round was published (0 while this is the newest; 1 once the round after
     ///        next was published, which ends any grace the gate gives a superseded round)
     /// @param riskVersion the registry version whose commitment the context binds
@@ -29,16 +56,69 @@ contract PriceOracle is AccessControl {
         uint64 riskVersion;
     }
 
+    /// @notice One reporter's signed values for a round: an EIP-712 PriceReport signature in compact form
+    ///         (EIP-2098: r and yParity·2^255 | s) over the round's observation time, these prices and marks.
+    struct Report {
+        uint256[] prices;
+        uint256[] marks;
+        bytes32 r;
+        bytes32 vs;
+    }
+
+    /// @notice A slot's guard: the median must lie in [min, max] (max = 0: no bound beyond the circuit's) and move
+    ///         at most maxMoveBps from the previous round's median (0: no limit) unless largeMoveQuorum signed.
+    struct Guard {
+        uint56 min;
+        uint56 max;
+        uint16 maxMoveBps;
+    }
+
     /// @notice No round has been published yet.
     error NoRound();
     /// @notice The round's context already binds the registry's current parameters.
     error ContextCurrent(uint256 roundId, uint64 riskVersion);
     /// @notice A vector's length differs from the universe's.
     error WrongLength(string what, uint256 length, uint256 expected);
-    /// @notice A price or mark is zero or not below 2^56 (the circuits' bound).
+    /// @notice A median price or mark is zero or not below 2^56 (the circuits' bound).
     error PriceOutOfRange(string what, uint256 index, uint256 price);
+    /// @notice A median lies outside the slot's governed bounds.
+    error PriceOutOfBounds(string what, uint256 index, uint256 price, uint256 min, uint256 max);
+    /// @notice A median moved more than the slot's maximum from the previous round and too few reporters signed.
+    error MoveNeedsLargerQuorum(string what, uint256 index, uint256 previous, uint256 price, uint256 signatures, uint256 required);
+    /// @notice Fewer signatures than the quorum.
+    error QuorumNotMet(uint256 signatures, uint256 quorum);
+    /// @notice Report `index` was signed by an address that is not a reporter (or the signature is for another
+    ///         chain, oracle, time or values, which recovers some other address).
+    error UnknownSigner(uint256 index, address signer);
+    /// @notice Report `index` repeats the previous report's signer.
+    error DuplicateSigner(uint256 index, address signer);
+    /// @notice Reports must be sorted by signer address, ascending.
+    error SignersNotSorted(uint256 index, address signer, address previous);
+    /// @notice The observation time is after the block's time.
+    error ObservationInFuture(uint256 observedAt, uint256 blockTime);
+    /// @notice The observation is older than maxObservationAge.
+    error ObservationTooOld(uint256 observedAt, uint256 blockTime, uint256 maxObservationAge);
+    /// @notice The observation time is not after the previous round's (a replayed or re-ordered round).
+    error ObservationNotNewer(uint256 observedAt, uint256 previousObservedAt);
+    /// @notice The address is already a reporter.
+    error AlreadyReporter(address reporter);
+    /// @notice The address is not a reporter.
+    error NotReporter(address reporter);
+    /// @notice The zero address cannot report.
+    error ZeroReporter();
+    /// @notice The reporter set would exceed MAX_REPORTERS.
+    error TooManyReporters(uint256 count, uint256 max);
+    /// @notice A quorum must be at least the minimum, at most the reporter count, and the large-move quorum at
+    ///         least the quorum.
+    error InvalidQuorum(uint256 quorum, uint256 largeMoveQuorum, uint256 reporters);
+    /// @notice The observation age must be positive and fit 40 bits.
+    error InvalidObservationAge(uint256 maxObservationAge);
+    /// @notice A guard's bounds are not 1 <= min <= max < 2^56, or its move limit is above 100%.
+    error InvalidGuard(uint256 slot, uint256 min, uint256 max, uint256 maxMoveBps);
 
-    /// @notice A round was published; provers read the prices from here.
+    /// @notice A round was published; provers read the prices (the medians) from here.
+    /// @param timestamp the observation time the reporters signed
+    /// @param signers the reporters whose signed values the medians were taken from, ascending
     event RoundPublished(
         uint256 indexed roundId,
         uint256 timestamp,
@@ -47,14 +127,29 @@ contract PriceOracle is AccessControl {
         uint256 priceCommitment,
         uint256 riskCommitment,
         uint64 riskVersion,
-        uint256 context
+        uint256 context,
+        address[] signers
     );
 
     /// @notice The newest round was bound again to the registry's current parameters after they changed.
     event ContextRefreshed(uint256 indexed roundId, uint256 riskCommitment, uint64 riskVersion, uint256 context);
+    /// @notice A reporter joined the set.
+    event ReporterAdded(address indexed reporter, uint256 count);
+    /// @notice A reporter left the set; its signatures are refused from now on, including on rounds in flight.
+    event ReporterRemoved(address indexed reporter, uint256 count);
+    /// @notice The quorums changed.
+    event QuorumSet(uint256 quorum, uint256 largeMoveQuorum);
+    /// @notice The maximum observation age changed.
+    event MaxObservationAgeSet(uint256 maxObservationAge);
+    /// @notice A slot's guard changed (slots 0..N-1 are prices, N..N+M-1 marks).
+    event GuardSet(uint256 indexed slot, uint256 min, uint256 max, uint256 maxMoveBps);
 
     /// @dev A superseded round's `supersededAt` once the round after next exists.
     uint40 internal constant SUPERSEDED_TWICE = 1;
+    uint256 private constant PRICE_BITS = 56;
+    uint256 private constant PRICE_MASK = (1 << PRICE_BITS) - 1;
+    /// @dev Medians of the previous round, four 56-bit values per storage word.
+    uint256 private constant PER_WORD = 4;
 
     RiskRegistry public immutable registry;
     IPoseidon8 public immutable poseidon8;
@@ -67,43 +162,119 @@ contract PriceOracle is AccessControl {
     uint256 public lastPriceCommitment;
     mapping(uint256 roundId => Round) private _rounds;
 
-    /// @param admin receives DEFAULT_ADMIN_ROLE (which grants REPORTER_ROLE)
-    constructor(address admin, RiskRegistry registry_, IPoseidon8 poseidon8_, IPoseidon3 poseidon3_) {
+    /// @notice Signatures a round needs, and how many a round with a move beyond a slot's maxMoveBps needs.
+    uint8 public quorum;
+    uint8 public largeMoveQuorum;
+    /// @notice Oldest observation (seconds before the block) a round may carry.
+    uint40 public maxObservationAge;
+    address[] private _reporters;
+    mapping(address => bool) public isReporter;
+    mapping(uint256 slot => Guard) private _guards;
+    /// @dev The newest round's medians, packed (see PER_WORD); the move guard's reference.
+    uint256[] private _lastMedians;
+
+    /// @param admin receives DEFAULT_ADMIN_ROLE and GOVERNOR_ROLE; the reporter set starts empty (add at least
+    ///        the quorum), the quorums at MIN_REPORTERS, the observation age at 10 minutes, the guards open
+    constructor(address admin, RiskRegistry registry_, IPoseidon8 poseidon8_, IPoseidon3 poseidon3_)
+        EIP712("zk-solvency PriceOracle", "1")
+    {
         _grantRole(DEFAULT_ADMIN_ROLE, admin);
+        _grantRole(GOVERNOR_ROLE, admin);
         registry = registry_;
         poseidon8 = poseidon8_;
         poseidon3 = poseidon3_;
         assetCount = registry_.assetCount();
         marketCount = registry_.marketCount();
+        quorum = uint8(MIN_REPORTERS);
+        largeMoveQuorum = uint8(MIN_REPORTERS);
+        maxObservationAge = 600;
+        _lastMedians = new uint256[]((registry_.assetCount() + registry_.marketCount() + PER_WORD - 1) / PER_WORD);
     }
 
-    /// @notice Publishes a round at the current block time under the registry's current parameters.
-    /// @param prices USD price of one whole token per asset slot, 8 decimals, 0 < price < 2^56
-    /// @param marks mark price per perpetual market, 8 decimals, 0 < mark < 2^56
+    // ------------------------------------------------------------------ governance
+
+    /// @notice Adds a reporter (at most MAX_REPORTERS).
+    function addReporter(address reporter) external onlyRole(GOVERNOR_ROLE) {
+        if (reporter == address(0)) revert ZeroReporter();
+        if (isReporter[reporter]) revert AlreadyReporter(reporter);
+        uint256 count = _reporters.length + 1;
+        if (count > MAX_REPORTERS) revert TooManyReporters(count, MAX_REPORTERS);
+        isReporter[reporter] = true;
+        _reporters.push(reporter);
+        emit ReporterAdded(reporter, count);
+    }
+
+    /// @notice Removes a reporter at once, even below the quorum: a compromised key must go now, and publication
+    ///         simply waits until governance adds a replacement. Its signatures on rounds in flight are refused.
+    function removeReporter(address reporter) external onlyRole(GOVERNOR_ROLE) {
+        if (!isReporter[reporter]) revert NotReporter(reporter);
+        isReporter[reporter] = false;
+        uint256 last = _reporters.length - 1;
+        for (uint256 i = 0; i <= last; ++i) {
+            if (_reporters[i] == reporter) {
+                _reporters[i] = _reporters[last];
+                break;
+            }
+        }
+        _reporters.pop();
+        emit ReporterRemoved(reporter, last);
+    }
+
+    /// @notice Sets the quorum (MIN_REPORTERS <= quorum <= reporters) and the large-move quorum
+    ///         (quorum <= largeMoveQuorum <= reporters). A quorum of 2f + 1 tolerates f faulty reporters.
+    function setQuorum(uint256 quorum_, uint256 largeMoveQuorum_) external onlyRole(GOVERNOR_ROLE) {
+        uint256 count = _reporters.length;
+        if (quorum_ < _minQuorum() || quorum_ > count || largeMoveQuorum_ < quorum_ || largeMoveQuorum_ > count) {
+            revert InvalidQuorum(quorum_, largeMoveQuorum_, count);
+        }
+        quorum = uint8(quorum_);
+        largeMoveQuorum = uint8(largeMoveQuorum_);
+        emit QuorumSet(quorum_, largeMoveQuorum_);
+    }
+
+    /// @notice Sets the oldest observation a round may carry, in seconds.
+    function setMaxObservationAge(uint256 maxObservationAge_) external onlyRole(GOVERNOR_ROLE) {
+        if (maxObservationAge_ == 0 || maxObservationAge_ > type(uint40).max) revert InvalidObservationAge(maxObservationAge_);
+        maxObservationAge = uint40(maxObservationAge_);
+        emit MaxObservationAgeSet(maxObservationAge_);
+    }
+
+    /// @notice Sets a slot's guard: slots 0..N-1 are the asset prices, N..N+M-1 the marks.
+    /// @param min lowest accepted median (at least 1)
+    /// @param max highest accepted median (at least min, below 2^56)
+    /// @param maxMoveBps largest move from the previous round's median in basis points without the large-move
+    ///        quorum (0: no limit; at most 10000)
+    function setGuard(uint256 slot, uint256 min, uint256 max, uint256 maxMoveBps) external onlyRole(GOVERNOR_ROLE) {
+        uint256 slots = assetCount + marketCount;
+        if (slot >= slots || min == 0 || max < min || max >= ProtocolSpec.PRICE_LIMIT || maxMoveBps > ProtocolSpec.BPS) {
+            revert InvalidGuard(slot, min, max, maxMoveBps);
+        }
+        _guards[slot] = Guard({min: uint56(min), max: uint56(max), maxMoveBps: uint16(maxMoveBps)});
+        emit GuardSet(slot, min, max, maxMoveBps);
+    }
+
+    // ------------------------------------------------------------------ publication
+
+    /// @notice Publishes a round from a quorum of reporters' signed reports; anyone may relay it.
+    /// @param observedAt the observation time every report signed: after the previous round's, not in the
+    ///        future, at most maxObservationAge old; it becomes the round's committed timestamp
+    /// @param reports at least `quorum` reports of distinct reporters, sorted by signer address ascending;
+    ///        each carries N prices and M marks (USD, 8 decimals)
     /// @return roundId the new round's id (the previous one plus one)
-    function publishRound(uint256[] calldata prices, uint256[] calldata marks)
-        external
-        onlyRole(REPORTER_ROLE)
-        returns (uint256 roundId)
-    {
+    function publishRound(uint64 observedAt, Report[] calldata reports) external returns (uint256 roundId) {
+        uint256 k = reports.length;
+        if (k < quorum) revert QuorumNotMet(k, quorum);
+        roundId = lastRoundId + 1;
+        _checkObservation(observedAt, roundId);
+        address[] memory signers = _recoverSigners(observedAt, reports);
+
         uint256 n = assetCount;
         uint256 m = marketCount;
-        if (prices.length != n) revert WrongLength("prices", prices.length, n);
-        if (marks.length != m) revert WrongLength("marks", marks.length, m);
-        roundId = lastRoundId + 1;
         uint256[] memory elements = new uint256[](2 + n + m);
         elements[0] = roundId;
-        elements[1] = block.timestamp;
-        for (uint256 i = 0; i < n; ++i) {
-            uint256 p = prices[i];
-            if (p == 0 || p >= ProtocolSpec.PRICE_LIMIT) revert PriceOutOfRange("price", i, p);
-            elements[2 + i] = p;
-        }
-        for (uint256 j = 0; j < m; ++j) {
-            uint256 p = marks[j];
-            if (p == 0 || p >= ProtocolSpec.PRICE_LIMIT) revert PriceOutOfRange("mark", j, p);
-            elements[2 + n + j] = p;
-        }
+        elements[1] = observedAt;
+        _medians(reports, elements, roundId > 1);
+
         uint256 priceCommitment = ChainHash.hash(poseidon8, ProtocolSpec.TAG_PRICES, elements);
         uint256 riskCommitment = registry.commitment();
         uint64 riskVersion = registry.version();
@@ -113,8 +284,8 @@ contract PriceOracle is AccessControl {
         lastPriceCommitment = priceCommitment;
         _supersede(roundId);
         _rounds[roundId] =
-            Round({context: context, timestamp: uint40(block.timestamp), supersededAt: 0, riskVersion: riskVersion});
-        emit RoundPublished(roundId, block.timestamp, prices, marks, priceCommitment, riskCommitment, riskVersion, context);
+            Round({context: context, timestamp: uint40(observedAt), supersededAt: 0, riskVersion: riskVersion});
+        _emitPublished(roundId, observedAt, elements, priceCommitment, riskCommitment, riskVersion, context, signers);
     }
 
     /// @notice Binds the newest round to the registry's current parameters after governance changed them, so
@@ -132,7 +303,9 @@ contract PriceOracle is AccessControl {
         emit ContextRefreshed(roundId, riskCommitment, riskVersion, context);
     }
 
-    /// @notice A round's context, publication time, supersession time (see Round) and risk-parameter version,
+    // ------------------------------------------------------------------ views
+
+    /// @notice A round's context, observation time, supersession time (see Round) and risk-parameter version,
     ///         all zero if it does not exist.
     function round(uint256 roundId)
         external
@@ -141,6 +314,166 @@ contract PriceOracle is AccessControl {
     {
         Round storage r = _rounds[roundId];
         return (r.context, r.timestamp, r.supersededAt, r.riskVersion);
+    }
+
+    /// @notice The current reporters (in no particular order).
+    function reporters() external view returns (address[] memory) {
+        return _reporters;
+    }
+
+    /// @notice A slot's guard (slots 0..N-1 prices, N..N+M-1 marks); an unset guard is all zeros (open).
+    function guard(uint256 slot) external view returns (uint256 min, uint256 max, uint256 maxMoveBps) {
+        Guard memory g = _guards[slot];
+        return (g.min, g.max, g.maxMoveBps);
+    }
+
+    /// @notice The newest round's medians, prices then marks (zeros before the first round).
+    function lastMedians() external view returns (uint256[] memory medians) {
+        uint256 slots = assetCount + marketCount;
+        medians = new uint256[](slots);
+        for (uint256 s = 0; s < slots; ++s) medians[s] = (_lastMedians[s / PER_WORD] >> (PRICE_BITS * (s % PER_WORD))) & PRICE_MASK;
+    }
+
+    /// @notice The EIP-712 digest a reporter signs for these values (what signing.ts computes off chain).
+    function reportDigest(uint64 observedAt, uint256[] calldata prices, uint256[] calldata marks) external view returns (bytes32) {
+        return _reportDigest(observedAt, prices, marks);
+    }
+
+    /// @notice This oracle's EIP-712 domain separator (chain id and address bound).
+    function domainSeparator() external view returns (bytes32) {
+        return _domainSeparatorV4();
+    }
+
+    // ------------------------------------------------------------------ internals
+
+    /// @dev The smallest quorum governance may set (a test harness lowers it to measure single-signature gas).
+    function _minQuorum() internal pure virtual returns (uint256) {
+        return MIN_REPORTERS;
+    }
+
+    function _reportDigest(uint64 observedAt, uint256[] calldata prices, uint256[] calldata marks) private view returns (bytes32) {
+        return _hashTypedDataV4(
+            keccak256(abi.encode(PRICE_REPORT_TYPEHASH, observedAt, keccak256(abi.encodePacked(prices)), keccak256(abi.encodePacked(marks))))
+        );
+    }
+
+    /// @dev The observation is newer than the previous round's, not in the future, and fresh enough.
+    function _checkObservation(uint64 observedAt, uint256 roundId) private view {
+        if (observedAt > block.timestamp) revert ObservationInFuture(observedAt, block.timestamp);
+        if (block.timestamp - observedAt > maxObservationAge) revert ObservationTooOld(observedAt, block.timestamp, maxObservationAge);
+        if (roundId > 1) {
+            uint256 previous = _rounds[roundId - 1].timestamp;
+            if (observedAt <= previous) revert ObservationNotNewer(observedAt, previous);
+        }
+    }
+
+    /// @dev Every report's lengths, signer (a reporter), and the strictly ascending order that refuses duplicates.
+    function _recoverSigners(uint64 observedAt, Report[] calldata reports) private view returns (address[] memory signers) {
+        uint256 k = reports.length;
+        uint256 n = assetCount;
+        uint256 m = marketCount;
+        signers = new address[](k);
+        address previous;
+        for (uint256 j = 0; j < k; ++j) {
+            Report calldata rep = reports[j];
+            if (rep.prices.length != n) revert WrongLength("prices", rep.prices.length, n);
+            if (rep.marks.length != m) revert WrongLength("marks", rep.marks.length, m);
+            address signer = ECDSA.recover(_reportDigest(observedAt, rep.prices, rep.marks), rep.r, rep.vs);
+            if (!isReporter[signer]) revert UnknownSigner(j, signer);
+            if (j > 0) {
+                if (signer == previous) revert DuplicateSigner(j, signer);
+                if (signer < previous) revert SignersNotSorted(j, signer, previous);
+            }
+            signers[j] = signer;
+            previous = signer;
+        }
+    }
+
+    /// @dev Writes each slot's median into elements[2..] (prices, then marks), checks it against the circuit's
+    ///      bound and the slot's guard (the move only when a previous round exists), and stores the medians.
+    function _medians(Report[] calldata reports, uint256[] memory elements, bool hasPrevious) private {
+        uint256 slots = assetCount + marketCount;
+        uint256[] memory column = new uint256[](reports.length);
+        uint256 words = _lastMedians.length;
+        for (uint256 w = 0; w < words; ++w) {
+            uint256 previousWord = _lastMedians[w];
+            uint256 packed;
+            uint256 end = (w + 1) * PER_WORD < slots ? (w + 1) * PER_WORD : slots;
+            for (uint256 s = w * PER_WORD; s < end; ++s) {
+                uint256 shift = PRICE_BITS * (s % PER_WORD);
+                uint256 median = _slotMedian(reports, s, column, hasPrevious ? (previousWord >> shift) & PRICE_MASK : 0);
+                elements[2 + s] = median;
+                packed |= median << shift;
+            }
+            if (packed != previousWord) _lastMedians[w] = packed;
+        }
+    }
+
+    /// @dev The median of slot `s` over the reports, checked against the circuit's bound and the slot's guard.
+    function _slotMedian(Report[] calldata reports, uint256 s, uint256[] memory column, uint256 previous)
+        private
+        view
+        returns (uint256 median)
+    {
+        uint256 n = assetCount;
+        uint256 k = reports.length;
+        bool isPrice = s < n;
+        for (uint256 j = 0; j < k; ++j) {
+            column[j] = isPrice ? reports[j].prices[s] : reports[j].marks[s - n];
+        }
+        median = _lowerMedian(column);
+        uint256 index = isPrice ? s : s - n;
+        string memory what = isPrice ? "price" : "mark";
+        if (median == 0 || median >= ProtocolSpec.PRICE_LIMIT) revert PriceOutOfRange(what, index, median);
+        _checkGuard(s, what, index, median, previous, k);
+    }
+
+    /// @dev The slot's bounds, then its move from `previous` (0: no previous round).
+    function _checkGuard(uint256 slot, string memory what, uint256 index, uint256 median, uint256 previous, uint256 signatures) private view {
+        Guard memory g = _guards[slot];
+        if (g.max == 0) return;
+        if (median < g.min || median > g.max) revert PriceOutOfBounds(what, index, median, g.min, g.max);
+        if (g.maxMoveBps == 0 || previous == 0 || signatures >= largeMoveQuorum) return;
+        uint256 move = median > previous ? median - previous : previous - median;
+        if (move * ProtocolSpec.BPS > previous * g.maxMoveBps) {
+            revert MoveNeedsLargerQuorum(what, index, previous, median, signatures, largeMoveQuorum);
+        }
+    }
+
+    /// @dev Sorts `xs` in place (insertion sort: k <= 15) and returns xs[(k - 1) / 2].
+    function _lowerMedian(uint256[] memory xs) private pure returns (uint256) {
+        uint256 k = xs.length;
+        unchecked {
+            for (uint256 i = 1; i < k; ++i) {
+                uint256 x = xs[i];
+                uint256 j = i;
+                while (j > 0 && xs[j - 1] > x) {
+                    xs[j] = xs[j - 1];
+                    --j;
+                }
+                xs[j] = x;
+            }
+            return xs[(k - 1) / 2];
+        }
+    }
+
+    function _emitPublished(
+        uint256 roundId,
+        uint64 observedAt,
+        uint256[] memory elements,
+        uint256 priceCommitment,
+        uint256 riskCommitment,
+        uint64 riskVersion,
+        uint256 context,
+        address[] memory signers
+    ) private {
+        uint256 n = assetCount;
+        uint256 m = marketCount;
+        uint256[] memory prices = new uint256[](n);
+        uint256[] memory marks = new uint256[](m);
+        for (uint256 i = 0; i < n; ++i) prices[i] = elements[2 + i];
+        for (uint256 j = 0; j < m; ++j) marks[j] = elements[2 + n + j];
+        emit RoundPublished(roundId, observedAt, prices, marks, priceCommitment, riskCommitment, riskVersion, context, signers);
     }
 
     /// @dev Marks the previous round superseded now and the one before it superseded twice.

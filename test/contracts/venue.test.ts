@@ -4,10 +4,9 @@
  * posted; a liquidated account stays frozen until a fresh initial-tier proof.
  */
 import { expect } from "chai";
-import { publishRound } from "../../verifier/contracts.ts";
 import {
   CREDIT, INITIAL_RATIO_BPS, LIABILITY_FACTOR, MAINTENANCE_RATIO_BPS, MARKS, POOR, PRICES, deployTestSystem, now, proveStatement,
-  releaseProver, type ProofBundle, type TestSystem,
+  publishPrices, releaseProver, type ProofBundle, type TestSystem,
 } from "../helpers/system.ts";
 
 const INITIAL = 2;
@@ -93,7 +92,7 @@ describe("contracts: MarginVenue with real proofs", function () {
     it("keeps the account frozen until a fresh initial-tier proof", async function () {
       await (await sys.venue.connect(sys.alice).getFunction("deposit")(DEPOSIT)).wait();
       await expect(sys.venue.connect(sys.alice).getFunction("withdraw")(CREDIT)).to.be.revertedWithCustomError(sys.venue, "AccountFrozen");
-      const r2 = await publishRound(sys.oracle, PRICES, MARKS);
+      const r2 = await publishPrices(sys.oracle, await now(sys));
       const fresh = await proveStatement(sys, {
         account: sys.alice.address, roundId: r2.round.roundId, claim: 1n, nonce: 2n, ratioBps: INITIAL_RATIO_BPS, publicLiability: 0n, attestedAt: await now(sys),
       });
