@@ -14,8 +14,9 @@ import {RiskRegistry} from "./RiskRegistry.sol";
 ///         PriceReport (observation time, one price per asset slot, one mark per perpetual market) bound to this
 ///         chain and this oracle; anyone relays a round with at least `quorum` signatures of distinct reporters.
 ///         The contract keeps, per slot, the median of the reported values, numbers the round itself, commits to it
-///         (priceCommitment = chainHash(TAG_PRICES, [roundId, observedAt, medians[N], medianMarks[M]])) and binds it
-///         to the risk parameters in force: context = Poseidon(TAG_CONTEXT, priceCommitment, riskCommitment), the
+///         (priceCommitment = chainHash(TAG_PRICES, [roundId + 2^64 * observedAt, pack(medians[N] ‖ medianMarks[M])]),
+///         the values packed four 56-bit values to an element as circuits/spec.json hashing.priceRound states, so
+///         a 16 x 4 universe takes one Poseidon permutation instead of four) and binds it to the risk parameters in force: context = Poseidon(TAG_CONTEXT, priceCommitment, riskCommitment), the
 ///         value a proof's first public signal must equal. The round's timestamp is the signed observation time,
 ///         so a round lapses (the gate's maxPriceAge) counting from when its prices were observed, not relayed.
 ///
@@ -63,14 +64,6 @@ contract PriceOracle is AccessControl, EIP712 {
         uint256[] marks;
         bytes32 r;
         bytes32 vs;
-    }
-
-    /// @notice A slot's guard: the median must lie in [min, max] (max = 0: no bound beyond the circuit's) and move
-    ///         at most maxMoveBps from the previous round's median (0: no limit) unless largeMoveQuorum signed.
-    struct Guard {
-        uint56 min;
-        uint56 max;
-        uint16 maxMoveBps;
     }
 
     /// @notice No round has been published yet.
@@ -146,10 +139,15 @@ contract PriceOracle is AccessControl, EIP712 {
 
     /// @dev A superseded round's `supersededAt` once the round after next exists.
     uint40 internal constant SUPERSEDED_TWICE = 1;
-    uint256 private constant PRICE_BITS = 56;
+    /// @dev Medians are packed as the commitment packs them: PER_WORD values of PRICE_BITS bits per word.
+    uint256 private constant PRICE_BITS = ProtocolSpec.PRICE_BITS;
     uint256 private constant PRICE_MASK = (1 << PRICE_BITS) - 1;
-    /// @dev Medians of the previous round, four 56-bit values per storage word.
-    uint256 private constant PER_WORD = 4;
+    uint256 private constant PER_WORD = ProtocolSpec.PRICES_PER_ELEMENT;
+    /// @dev A guard is 128 bits, two per storage word: min (56 bits) | max (56 bits) << 56 | maxMoveBps << 112.
+    ///      A slot's guard bounds the median to [min, max] (max = 0: no bound beyond the circuit's) and its move
+    ///      from the previous round's median to maxMoveBps (0: no limit) unless largeMoveQuorum signed.
+    uint256 private constant GUARD_BITS = 128;
+    uint256 private constant GUARD_MASK = (1 << GUARD_BITS) - 1;
 
     RiskRegistry public immutable registry;
     IPoseidon8 public immutable poseidon8;
@@ -169,8 +167,9 @@ contract PriceOracle is AccessControl, EIP712 {
     uint40 public maxObservationAge;
     address[] private _reporters;
     mapping(address => bool) public isReporter;
-    mapping(uint256 slot => Guard) private _guards;
-    /// @dev The newest round's medians, packed (see PER_WORD); the move guard's reference.
+    /// @dev The guards, two per word (see GUARD_BITS).
+    uint256[] private _guardWords;
+    /// @dev The newest round's medians, packed exactly as its commitment's elements 1..W; the move guard's reference.
     uint256[] private _lastMedians;
 
     /// @param admin receives DEFAULT_ADMIN_ROLE and GOVERNOR_ROLE; the reporter set starts empty (add at least
@@ -188,7 +187,9 @@ contract PriceOracle is AccessControl, EIP712 {
         quorum = uint8(MIN_REPORTERS);
         largeMoveQuorum = uint8(MIN_REPORTERS);
         maxObservationAge = 600;
-        _lastMedians = new uint256[]((registry_.assetCount() + registry_.marketCount() + PER_WORD - 1) / PER_WORD);
+        uint256 slots = registry_.assetCount() + registry_.marketCount();
+        _lastMedians = new uint256[]((slots + PER_WORD - 1) / PER_WORD);
+        _guardWords = new uint256[]((slots + 1) / 2);
     }
 
     // ------------------------------------------------------------------ governance
@@ -249,7 +250,9 @@ contract PriceOracle is AccessControl, EIP712 {
         if (slot >= slots || min == 0 || max < min || max >= ProtocolSpec.PRICE_LIMIT || maxMoveBps > ProtocolSpec.BPS) {
             revert InvalidGuard(slot, min, max, maxMoveBps);
         }
-        _guards[slot] = Guard({min: uint56(min), max: uint56(max), maxMoveBps: uint16(maxMoveBps)});
+        uint256 shift = GUARD_BITS * (slot % 2);
+        uint256 g = min | (max << PRICE_BITS) | (maxMoveBps << (2 * PRICE_BITS));
+        _guardWords[slot / 2] = (_guardWords[slot / 2] & ~(GUARD_MASK << shift)) | (g << shift);
         emit GuardSet(slot, min, max, maxMoveBps);
     }
 
@@ -267,13 +270,7 @@ contract PriceOracle is AccessControl, EIP712 {
         roundId = lastRoundId + 1;
         _checkObservation(observedAt, roundId);
         address[] memory signers = _recoverSigners(observedAt, reports);
-
-        uint256 n = assetCount;
-        uint256 m = marketCount;
-        uint256[] memory elements = new uint256[](2 + n + m);
-        elements[0] = roundId;
-        elements[1] = observedAt;
-        _medians(reports, elements, roundId > 1);
+        uint256[] memory elements = _medians(reports, roundId > 1, roundId | (uint256(observedAt) << ProtocolSpec.ROUND_ID_BITS));
 
         uint256 priceCommitment = ChainHash.hash(poseidon8, ProtocolSpec.TAG_PRICES, elements);
         uint256 riskCommitment = registry.commitment();
@@ -323,8 +320,8 @@ contract PriceOracle is AccessControl, EIP712 {
 
     /// @notice A slot's guard (slots 0..N-1 prices, N..N+M-1 marks); an unset guard is all zeros (open).
     function guard(uint256 slot) external view returns (uint256 min, uint256 max, uint256 maxMoveBps) {
-        Guard memory g = _guards[slot];
-        return (g.min, g.max, g.maxMoveBps);
+        uint256 g = (_guardWords[slot / 2] >> (GUARD_BITS * (slot % 2))) & GUARD_MASK;
+        return (g & PRICE_MASK, (g >> PRICE_BITS) & PRICE_MASK, g >> (2 * PRICE_BITS));
     }
 
     /// @notice The newest round's medians, prices then marks (zeros before the first round).
@@ -389,71 +386,107 @@ contract PriceOracle is AccessControl, EIP712 {
         }
     }
 
-    /// @dev Writes each slot's median into elements[2..] (prices, then marks), checks it against the circuit's
-    ///      bound and the slot's guard (the move only when a previous round exists), and stores the medians.
-    function _medians(Report[] calldata reports, uint256[] memory elements, bool hasPrevious) private {
-        uint256 slots = assetCount + marketCount;
-        uint256[] memory column = new uint256[](reports.length);
+    /// @dev The commitment's elements: `header`, then each slot's median (prices, then marks) packed PER_WORD to
+    ///      an element. Checks each median against the circuit's bound and the slot's guard (the move only when a
+    ///      previous round exists) and stores the packed medians as the next round's reference.
+    function _medians(Report[] calldata reports, bool hasPrevious, uint256 header) private returns (uint256[] memory elements) {
+        Columns memory c = _columns(reports);
         uint256 words = _lastMedians.length;
+        elements = new uint256[](1 + words);
+        elements[0] = header;
         for (uint256 w = 0; w < words; ++w) {
             uint256 previousWord = _lastMedians[w];
-            uint256 packed;
-            uint256 end = (w + 1) * PER_WORD < slots ? (w + 1) * PER_WORD : slots;
-            for (uint256 s = w * PER_WORD; s < end; ++s) {
-                uint256 shift = PRICE_BITS * (s % PER_WORD);
-                uint256 median = _slotMedian(reports, s, column, hasPrevious ? (previousWord >> shift) & PRICE_MASK : 0);
-                elements[2 + s] = median;
-                packed |= median << shift;
-            }
+            uint256 packed = _packedMedians(c, w, hasPrevious ? previousWord : 0);
+            elements[1 + w] = packed;
             if (packed != previousWord) _lastMedians[w] = packed;
         }
     }
 
-    /// @dev The median of slot `s` over the reports, checked against the circuit's bound and the slot's guard.
-    function _slotMedian(Report[] calldata reports, uint256 s, uint256[] memory column, uint256 previous)
-        private
-        view
-        returns (uint256 median)
-    {
-        uint256 n = assetCount;
+    /// @dev What the median computation reads: where each report's prices and marks start in calldata (their
+    ///      lengths were checked with the signatures), a scratch column, and the universe's sizes.
+    struct Columns {
+        uint256[] priceAt;
+        uint256[] markAt;
+        uint256[] column;
+        uint256 n;
+        uint256 slots;
+        uint256 k;
+    }
+
+    function _columns(Report[] calldata reports) private view returns (Columns memory c) {
         uint256 k = reports.length;
-        bool isPrice = s < n;
+        c.priceAt = new uint256[](k);
+        c.markAt = new uint256[](k);
+        c.column = new uint256[](k);
+        c.n = assetCount;
+        c.slots = assetCount + marketCount;
+        c.k = k;
         for (uint256 j = 0; j < k; ++j) {
-            column[j] = isPrice ? reports[j].prices[s] : reports[j].marks[s - n];
-        }
-        median = _lowerMedian(column);
-        uint256 index = isPrice ? s : s - n;
-        string memory what = isPrice ? "price" : "mark";
-        if (median == 0 || median >= ProtocolSpec.PRICE_LIMIT) revert PriceOutOfRange(what, index, median);
-        _checkGuard(s, what, index, median, previous, k);
-    }
-
-    /// @dev The slot's bounds, then its move from `previous` (0: no previous round).
-    function _checkGuard(uint256 slot, string memory what, uint256 index, uint256 median, uint256 previous, uint256 signatures) private view {
-        Guard memory g = _guards[slot];
-        if (g.max == 0) return;
-        if (median < g.min || median > g.max) revert PriceOutOfBounds(what, index, median, g.min, g.max);
-        if (g.maxMoveBps == 0 || previous == 0 || signatures >= largeMoveQuorum) return;
-        uint256 move = median > previous ? median - previous : previous - median;
-        if (move * ProtocolSpec.BPS > previous * g.maxMoveBps) {
-            revert MoveNeedsLargerQuorum(what, index, previous, median, signatures, largeMoveQuorum);
-        }
-    }
-
-    /// @dev Sorts `xs` in place (insertion sort: k <= 15) and returns xs[(k - 1) / 2].
-    function _lowerMedian(uint256[] memory xs) private pure returns (uint256) {
-        uint256 k = xs.length;
-        unchecked {
-            for (uint256 i = 1; i < k; ++i) {
-                uint256 x = xs[i];
-                uint256 j = i;
-                while (j > 0 && xs[j - 1] > x) {
-                    xs[j] = xs[j - 1];
-                    --j;
-                }
-                xs[j] = x;
+            uint256[] calldata ps = reports[j].prices;
+            uint256[] calldata ms = reports[j].marks;
+            uint256 p;
+            uint256 q;
+            assembly ("memory-safe") {
+                p := ps.offset
+                q := ms.offset
             }
-            return xs[(k - 1) / 2];
+            c.priceAt[j] = p;
+            c.markAt[j] = q;
+        }
+    }
+
+    /// @dev The medians of the slots of packed word `w`, each checked (previousWord = 0: no previous round).
+    function _packedMedians(Columns memory c, uint256 w, uint256 previousWord) private view returns (uint256 packed) {
+        uint256 end = (w + 1) * PER_WORD < c.slots ? (w + 1) * PER_WORD : c.slots;
+        uint256 guardWord;
+        for (uint256 s = w * PER_WORD; s < end; ++s) {
+            uint256 median = s < c.n ? _columnMedian(c.priceAt, s, c.column) : _columnMedian(c.markAt, s - c.n, c.column);
+            // PER_WORD is even, so a word's first slot is even and loads the guard word.
+            if (s % 2 == 0) guardWord = _guardWords[s / 2];
+            uint256 shift = PRICE_BITS * (s % PER_WORD);
+            _checkGuard(s, c.n, median, (guardWord >> (GUARD_BITS * (s % 2))) & GUARD_MASK, (previousWord >> shift) & PRICE_MASK, c.k);
+            packed |= median << shift;
+        }
+    }
+
+    /// @dev The lower median of the k values at calldata offsets at[j] + 32 * index (insertion sort into `column`).
+    function _columnMedian(uint256[] memory at, uint256 index, uint256[] memory column) private pure returns (uint256 median) {
+        assembly ("memory-safe") {
+            let k := mload(at)
+            let atPtr := add(at, 0x20)
+            let col := add(column, 0x20)
+            let delta := shl(5, index)
+            for { let j := 0 } lt(j, k) { j := add(j, 1) } {
+                let x := calldataload(add(mload(add(atPtr, shl(5, j))), delta))
+                let i := j
+                for {} gt(i, 0) {} {
+                    let before := mload(add(col, shl(5, sub(i, 1))))
+                    if iszero(gt(before, x)) { break }
+                    mstore(add(col, shl(5, i)), before)
+                    i := sub(i, 1)
+                }
+                mstore(add(col, shl(5, i)), x)
+            }
+            median := mload(add(col, shl(5, shr(1, sub(k, 1)))))
+        }
+    }
+
+    /// @dev The circuit's bound, then the slot's guard `g`: its bounds, then the move from `previous` (0: none).
+    function _checkGuard(uint256 slot, uint256 n, uint256 median, uint256 g, uint256 previous, uint256 signatures) private view {
+        if (median == 0 || median >= ProtocolSpec.PRICE_LIMIT) {
+            revert PriceOutOfRange(slot < n ? "price" : "mark", slot < n ? slot : slot - n, median);
+        }
+        uint256 max = (g >> PRICE_BITS) & PRICE_MASK;
+        if (max == 0) return;
+        uint256 min = g & PRICE_MASK;
+        if (median < min || median > max) {
+            revert PriceOutOfBounds(slot < n ? "price" : "mark", slot < n ? slot : slot - n, median, min, max);
+        }
+        uint256 maxMoveBps = g >> (2 * PRICE_BITS);
+        if (maxMoveBps == 0 || previous == 0 || signatures >= largeMoveQuorum) return;
+        uint256 move = median > previous ? median - previous : previous - median;
+        if (move * ProtocolSpec.BPS > previous * maxMoveBps) {
+            revert MoveNeedsLargerQuorum(slot < n ? "price" : "mark", slot < n ? slot : slot - n, previous, median, signatures, largeMoveQuorum);
         }
     }
 
@@ -468,12 +501,16 @@ contract PriceOracle is AccessControl, EIP712 {
         address[] memory signers
     ) private {
         uint256 n = assetCount;
-        uint256 m = marketCount;
         uint256[] memory prices = new uint256[](n);
-        uint256[] memory marks = new uint256[](m);
-        for (uint256 i = 0; i < n; ++i) prices[i] = elements[2 + i];
-        for (uint256 j = 0; j < m; ++j) marks[j] = elements[2 + n + j];
+        uint256[] memory marks = new uint256[](marketCount);
+        for (uint256 s = 0; s < n; ++s) prices[s] = _unpack(elements, s);
+        for (uint256 j = 0; j < marks.length; ++j) marks[j] = _unpack(elements, n + j);
         emit RoundPublished(roundId, observedAt, prices, marks, priceCommitment, riskCommitment, riskVersion, context, signers);
+    }
+
+    /// @dev Slot `s` of the packed elements 1..W.
+    function _unpack(uint256[] memory elements, uint256 s) private pure returns (uint256) {
+        return (elements[1 + s / PER_WORD] >> (PRICE_BITS * (s % PER_WORD))) & PRICE_MASK;
     }
 
     /// @dev Marks the previous round superseded now and the one before it superseded twice.

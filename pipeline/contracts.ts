@@ -59,6 +59,11 @@ function protocolSpecSource(): string {
   }
   c("CHAIN_HASH_ARITY", spec.hashing.chainHashArity, "Poseidon arity of the chain hash");
   c("CHAIN_HASH_BLOCK", spec.hashing.chainHashArity - 1, "elements absorbed per chain-hash permutation");
+  const PR = spec.hashing.priceRound;
+  c("ROUND_ID_BITS", PR.roundIdBits, "the price commitment's header is roundId + 2^ROUND_ID_BITS * timestamp");
+  c("ROUND_TIME_LIMIT", bits(PR.roundTimeBits), `a round's timestamp is below 2^${PR.roundTimeBits}`);
+  c("PRICE_BITS", B.priceBits, "bits per price or mark in the price commitment's packed elements");
+  c("PRICES_PER_ELEMENT", PR.pricesPerElement, "prices and marks packed into one element of the price commitment");
   c("AMOUNT_LIMIT", bits(B.amountBits), `balances and debts are below 2^${B.amountBits}`);
   c("PRICE_LIMIT", bits(B.priceBits), `prices are below 2^${B.priceBits}`);
   c("FACTOR_LIMIT", bits(B.factorBits), `risk factors are below 2^${B.factorBits}`);

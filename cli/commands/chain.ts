@@ -100,6 +100,7 @@ export function registerChain(program: Command): void {
       checkOutputPath(o.out, !!o.force);
       const { observedAt, reports } = loadReports(o.signatures, deployment.venue, domain);
       await withChain(o, out, async (chain) => {
+        const signer = await signerFrom(o, chain.provider);
         const settings = await chain.oracleSettings();
         const unknown = reports.find((r) => !settings.reporters.includes(r.reporter));
         if (unknown) {
@@ -109,7 +110,6 @@ export function registerChain(program: Command): void {
         if (reports.length < settings.quorum) {
           throw new InputError(`${reports.length} report(s), the oracle's quorum is ${settings.quorum}`, "--signatures", "collect more reporters' signed reports (solvency oracle sign)");
         }
-        const signer = await signerFrom(o, chain.provider);
         const published = await out.step("publishing the round", () => chain.publishRound(observedAt, reports, signer));
         const source = { chainId: chain.deployment.chainId, oracle: chain.deployment.contracts.oracle, transaction: published.receipt.hash };
         const venue = chain.deployment.venue;
