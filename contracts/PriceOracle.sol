@@ -66,6 +66,15 @@ contract PriceOracle is AccessControl, EIP712 {
         bytes32 vs;
     }
 
+    /// @notice What a relay passes of the oracle's state, so that publishing reads two storage words for it instead of
+    ///         one per four slots and one per two guards: the previous round's medians (its RoundPublished prices ‖
+    ///         marks, packed four 56-bit values to a word as the commitment packs them; empty before the first round)
+    ///         and guardWords(). Both are checked against hashes the contract stored, so a relay cannot alter them.
+    struct RelayState {
+        uint256[] previousMedians;
+        uint256[] guards;
+    }
+
     /// @notice No round has been published yet.
     error NoRound();
     /// @notice The round's context already binds the registry's current parameters.
@@ -87,6 +96,9 @@ contract PriceOracle is AccessControl, EIP712 {
     error DuplicateSigner(uint256 index, address signer);
     /// @notice Reports must be sorted by signer address, ascending.
     error SignersNotSorted(uint256 index, address signer, address previous);
+    /// @notice A relay's copy of the previous round's medians or of the guards is not the oracle's: read them again
+    ///         (the previous RoundPublished event's prices and marks, packed; guardWords()).
+    error StateMismatch(string what);
     /// @notice The observation time is after the block's time.
     error ObservationInFuture(uint256 observedAt, uint256 blockTime);
     /// @notice The observation is older than maxObservationAge.
@@ -139,7 +151,8 @@ contract PriceOracle is AccessControl, EIP712 {
 
     /// @dev A superseded round's `supersededAt` once the round after next exists.
     uint40 internal constant SUPERSEDED_TWICE = 1;
-    /// @dev Medians are packed as the commitment packs them: PER_WORD values of PRICE_BITS bits per word.
+    /// @dev Medians are packed as the commitment packs them: PER_WORD values of PRICE_BITS bits per word
+    ///      (PER_WORD is even: a word's first slot starts a guard word).
     uint256 private constant PRICE_BITS = ProtocolSpec.PRICE_BITS;
     uint256 private constant PRICE_MASK = (1 << PRICE_BITS) - 1;
     uint256 private constant PER_WORD = ProtocolSpec.PRICES_PER_ELEMENT;
@@ -167,10 +180,14 @@ contract PriceOracle is AccessControl, EIP712 {
     uint40 public maxObservationAge;
     address[] private _reporters;
     mapping(address => bool) public isReporter;
-    /// @dev The guards, two per word (see GUARD_BITS).
+    /// @dev The guards, two per word (see GUARD_BITS), and their hash. A relay passes the guard words in calldata,
+    ///      checked against the hash: one storage read instead of one per two slots.
     uint256[] private _guardWords;
-    /// @dev The newest round's medians, packed exactly as its commitment's elements 1..W; the move guard's reference.
-    uint256[] private _lastMedians;
+    bytes32 private _guardsHash;
+    /// @dev keccak256 of the newest round's medians packed as its commitment's elements 1..W (of no words before
+    ///      the first round). A relay passes those words, the move guard's reference, in calldata, checked against
+    ///      this hash: one storage word per round instead of one per four slots.
+    bytes32 private _mediansHash;
 
     /// @param admin receives DEFAULT_ADMIN_ROLE and GOVERNOR_ROLE; the reporter set starts empty (add at least
     ///        the quorum), the quorums at MIN_REPORTERS, the observation age at 10 minutes, the guards open
@@ -188,8 +205,9 @@ contract PriceOracle is AccessControl, EIP712 {
         largeMoveQuorum = uint8(MIN_REPORTERS);
         maxObservationAge = 600;
         uint256 slots = registry_.assetCount() + registry_.marketCount();
-        _lastMedians = new uint256[]((slots + PER_WORD - 1) / PER_WORD);
         _guardWords = new uint256[]((slots + 1) / 2);
+        _guardsHash = keccak256(abi.encodePacked(_guardWords));
+        _mediansHash = keccak256("");
     }
 
     // ------------------------------------------------------------------ governance
@@ -253,6 +271,7 @@ contract PriceOracle is AccessControl, EIP712 {
         uint256 shift = GUARD_BITS * (slot % 2);
         uint256 g = min | (max << PRICE_BITS) | (maxMoveBps << (2 * PRICE_BITS));
         _guardWords[slot / 2] = (_guardWords[slot / 2] & ~(GUARD_MASK << shift)) | (g << shift);
+        _guardsHash = keccak256(abi.encodePacked(_guardWords));
         emit GuardSet(slot, min, max, maxMoveBps);
     }
 
@@ -263,26 +282,18 @@ contract PriceOracle is AccessControl, EIP712 {
     ///        future, at most maxObservationAge old; it becomes the round's committed timestamp
     /// @param reports at least `quorum` reports of distinct reporters, sorted by signer address ascending;
     ///        each carries N prices and M marks (USD, 8 decimals)
+    /// @param state the relay's copy of the oracle's state (see RelayState), checked against the stored hashes
     /// @return roundId the new round's id (the previous one plus one)
-    function publishRound(uint64 observedAt, Report[] calldata reports) external returns (uint256 roundId) {
-        uint256 k = reports.length;
-        if (k < quorum) revert QuorumNotMet(k, quorum);
+    function publishRound(uint64 observedAt, Report[] calldata reports, RelayState calldata state)
+        external
+        returns (uint256 roundId)
+    {
         roundId = lastRoundId + 1;
-        _checkObservation(observedAt, roundId);
-        address[] memory signers = _recoverSigners(observedAt, reports);
-        uint256[] memory elements = _medians(reports, roundId > 1, roundId | (uint256(observedAt) << ProtocolSpec.ROUND_ID_BITS));
-
-        uint256 priceCommitment = ChainHash.hash(poseidon8, ProtocolSpec.TAG_PRICES, elements);
-        uint256 riskCommitment = registry.commitment();
-        uint64 riskVersion = registry.version();
-        uint256 context = poseidon3.poseidon([ProtocolSpec.TAG_CONTEXT, priceCommitment, riskCommitment]);
-
-        lastRoundId = roundId;
-        lastPriceCommitment = priceCommitment;
-        _supersede(roundId);
-        _rounds[roundId] =
-            Round({context: context, timestamp: uint40(observedAt), supersededAt: 0, riskVersion: riskVersion});
-        _emitPublished(roundId, observedAt, elements, priceCommitment, riskCommitment, riskVersion, context, signers);
+        address[] memory signers = _admit(observedAt, reports, state, roundId);
+        uint256[] memory elements =
+            _medians(reports, state, roundId | (uint256(observedAt) << ProtocolSpec.ROUND_ID_BITS));
+        _mediansHash = _hashWords(elements);
+        _commit(roundId, observedAt, elements, signers);
     }
 
     /// @notice Binds the newest round to the registry's current parameters after governance changed them, so
@@ -324,11 +335,10 @@ contract PriceOracle is AccessControl, EIP712 {
         return (g & PRICE_MASK, (g >> PRICE_BITS) & PRICE_MASK, g >> (2 * PRICE_BITS));
     }
 
-    /// @notice The newest round's medians, prices then marks (zeros before the first round).
-    function lastMedians() external view returns (uint256[] memory medians) {
-        uint256 slots = assetCount + marketCount;
-        medians = new uint256[](slots);
-        for (uint256 s = 0; s < slots; ++s) medians[s] = (_lastMedians[s / PER_WORD] >> (PRICE_BITS * (s % PER_WORD))) & PRICE_MASK;
+    /// @notice The guards, two per word (slot s in word s / 2, bits 128·(s % 2)..: min | max << 56 | maxMoveBps << 112),
+    ///         as publishRound takes them.
+    function guardWords() external view returns (uint256[] memory) {
+        return _guardWords;
     }
 
     /// @notice The EIP-712 digest a reporter signs for these values (what signing.ts computes off chain).
@@ -342,6 +352,36 @@ contract PriceOracle is AccessControl, EIP712 {
     }
 
     // ------------------------------------------------------------------ internals
+
+    /// @dev The round may be published: a quorum, a fresh and newer observation, the relay's copies of the state,
+    ///      and every signature by a distinct reporter. Returns the signers, ascending.
+    function _admit(uint64 observedAt, Report[] calldata reports, RelayState calldata state, uint256 roundId)
+        private
+        view
+        returns (address[] memory signers)
+    {
+        uint256 k = reports.length;
+        if (k < quorum) revert QuorumNotMet(k, quorum);
+        _checkObservation(observedAt, roundId);
+        if (keccak256(abi.encodePacked(state.previousMedians)) != _mediansHash) revert StateMismatch("previous medians");
+        if (keccak256(abi.encodePacked(state.guards)) != _guardsHash) revert StateMismatch("guards");
+        signers = _recoverSigners(observedAt, reports);
+    }
+
+    /// @dev Commits the round (its elements), binds it to the risk parameters in force, stores and announces it.
+    function _commit(uint256 roundId, uint64 observedAt, uint256[] memory elements, address[] memory signers) private {
+        uint256 priceCommitment = ChainHash.hash(poseidon8, ProtocolSpec.TAG_PRICES, elements);
+        uint256 riskCommitment = registry.commitment();
+        uint64 riskVersion = registry.version();
+        uint256 context = poseidon3.poseidon([ProtocolSpec.TAG_CONTEXT, priceCommitment, riskCommitment]);
+
+        lastRoundId = roundId;
+        lastPriceCommitment = priceCommitment;
+        _supersede(roundId);
+        _rounds[roundId] =
+            Round({context: context, timestamp: uint40(observedAt), supersededAt: 0, riskVersion: riskVersion});
+        _emitPublished(roundId, observedAt, elements, priceCommitment, riskCommitment, riskVersion, context, signers);
+    }
 
     /// @dev The smallest quorum governance may set (a test harness lowers it to measure single-signature gas).
     function _minQuorum() internal pure virtual returns (uint256) {
@@ -389,16 +429,41 @@ contract PriceOracle is AccessControl, EIP712 {
     /// @dev The commitment's elements: `header`, then each slot's median (prices, then marks) packed PER_WORD to
     ///      an element. Checks each median against the circuit's bound and the slot's guard (the move only when a
     ///      previous round exists) and stores the packed medians as the next round's reference.
-    function _medians(Report[] calldata reports, bool hasPrevious, uint256 header) private returns (uint256[] memory elements) {
+    function _medians(Report[] calldata reports, RelayState calldata state, uint256 header)
+        private
+        view
+        returns (uint256[] memory elements)
+    {
+        uint256[] calldata previous = state.previousMedians;
         Columns memory c = _columns(reports);
-        uint256 words = _lastMedians.length;
+        // The guard words were checked against their hash (so their length too); they are read by offset.
+        uint256[] calldata guards = state.guards;
+        uint256 guardsAt;
+        assembly ("memory-safe") {
+            guardsAt := guards.offset
+        }
+        c.guardsAt = guardsAt;
+        uint256 words = (c.slots + PER_WORD - 1) / PER_WORD;
+        if (previous.length != 0 && previous.length != words) revert WrongLength("previous medians", previous.length, words);
         elements = new uint256[](1 + words);
         elements[0] = header;
+        bool hasPrevious = previous.length != 0;
         for (uint256 w = 0; w < words; ++w) {
-            uint256 previousWord = _lastMedians[w];
-            uint256 packed = _packedMedians(c, w, hasPrevious ? previousWord : 0);
-            elements[1 + w] = packed;
-            if (packed != previousWord) _lastMedians[w] = packed;
+            elements[1 + w] = _packedMedians(c, w, hasPrevious ? previous[w] : 0);
+        }
+    }
+
+    /// @dev The word at calldata offset `at` + 32 * index.
+    function _calldataWord(uint256 at, uint256 index) private pure returns (uint256 word) {
+        assembly ("memory-safe") {
+            word := calldataload(add(at, shl(5, index)))
+        }
+    }
+
+    /// @dev keccak256 of elements[1..], the packed medians.
+    function _hashWords(uint256[] memory elements) private pure returns (bytes32 h) {
+        assembly ("memory-safe") {
+            h := keccak256(add(elements, 0x40), shl(5, sub(mload(elements), 1)))
         }
     }
 
@@ -411,6 +476,7 @@ contract PriceOracle is AccessControl, EIP712 {
         uint256 n;
         uint256 slots;
         uint256 k;
+        uint256 guardsAt;
     }
 
     function _columns(Report[] calldata reports) private view returns (Columns memory c) {
@@ -442,7 +508,7 @@ contract PriceOracle is AccessControl, EIP712 {
         for (uint256 s = w * PER_WORD; s < end; ++s) {
             uint256 median = s < c.n ? _columnMedian(c.priceAt, s, c.column) : _columnMedian(c.markAt, s - c.n, c.column);
             // PER_WORD is even, so a word's first slot is even and loads the guard word.
-            if (s % 2 == 0) guardWord = _guardWords[s / 2];
+            if (s % 2 == 0) guardWord = _calldataWord(c.guardsAt, s / 2);
             uint256 shift = PRICE_BITS * (s % PER_WORD);
             _checkGuard(s, c.n, median, (guardWord >> (GUARD_BITS * (s % 2))) & GUARD_MASK, (previousWord >> shift) & PRICE_MASK, c.k);
             packed |= median << shift;

@@ -56,8 +56,11 @@ export function roundHeader(r: Pick<PriceRound, "roundId" | "timestamp">): bigin
   return r.roundId + (r.timestamp << BigInt(PRICE_ROUND.roundIdBits));
 }
 
+/** Prices ‖ marks packed four 56-bit values per element, as the price commitment (and PriceOracle's state) packs them. */
+export const packPrices = (values: readonly bigint[]): bigint[] => packValues(values, PRICE_SHIFT, PRICE_ROUND.pricesPerElement);
+
 /** What the price commitment hashes: the header, then prices ‖ marks packed four 56-bit values per element. */
-export const priceElements = (r: PriceRound): bigint[] => [roundHeader(r), ...packValues([...r.prices, ...r.marks], PRICE_SHIFT, PRICE_ROUND.pricesPerElement)];
+export const priceElements = (r: PriceRound): bigint[] => [roundHeader(r), ...packPrices([...r.prices, ...r.marks])];
 export const priceCommitment = (r: PriceRound): bigint => chainHash(TAGS.prices, priceElements(r));
 
 export const riskElements = (f: RiskFactors): bigint[] => [

@@ -92,6 +92,7 @@ function explain(name: string, args: readonly unknown[]): { problem: string; fix
     case "PriceOutOfRange": return { problem: `the median ${a[0]} ${a[1]} is ${a[2]}: zero or beyond the circuit's bound`, fix: "check the reporters' prices files" };
     case "PriceOutOfBounds": return { problem: `the median ${a[0]} ${a[1]} is ${a[2]}, outside the oracle's bounds [${a[3]}, ${a[4]}]`, fix: "check the reporters' prices; governance sets the bounds" };
     case "MoveNeedsLargerQuorum": return { problem: `the median ${a[0]} ${a[1]} moves from ${a[2]} to ${a[3]}, beyond its guard: ${a[4]} signatures, ${a[5]} needed for such a move`, fix: `relay the round with at least ${a[5]} reporters' signatures` };
+    case "StateMismatch": return { problem: `the ${a[0]} sent with the round are not the oracle's (a round or a guard changed meanwhile)`, fix: "relay again: the state is read afresh" };
     case "QuorumNotMet": return { problem: `${a[0]} signatures, the oracle's quorum is ${a[1]}`, fix: "collect more reporters' signatures (solvency oracle sign) and relay them together" };
     case "UnknownSigner": return { problem: `report ${a[0]} is signed by ${a[1]}, which is not a reporter of this oracle`, fix: "relay reports of current reporters only (solvency oracle reporters list)" };
     case "DuplicateSigner": return { problem: `report ${a[0]} repeats reporter ${a[1]}`, fix: "give one report per reporter" };
@@ -333,7 +334,7 @@ export class Chain {
   async publishRound(observedAt: bigint, reports: readonly SignedReport[], signer: Signer): Promise<PublishedRound & { receipt: TransactionReceipt }> {
     const oracle = this.oracle.connect(signer) as Contract;
     return this.call("price oracle: publishRound", async () => {
-      await oracle.getFunction("publishRound").staticCall(...publishArgs(observedAt, reports));
+      await oracle.getFunction("publishRound").staticCall(...(await publishArgs(oracle, observedAt, reports)));
       return publish(oracle, observedAt, reports);
     });
   }

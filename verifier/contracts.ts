@@ -8,7 +8,7 @@ import path from "node:path";
 import { Contract, ContractFactory, type ContractRunner, type Signer, type TransactionReceipt } from "ethers";
 import { ROOT } from "../prover/artifacts.ts";
 import type { AssetRisk, MarketRisk, PriceRound, RiskFactors } from "../prover/model.ts";
-import type { AttesterKey } from "../prover/commitments.ts";
+import { packPrices, type AttesterKey } from "../prover/commitments.ts";
 import { bySigner, reportCalldata, type SignedReport } from "../oracle/signing.ts";
 
 export const ARTIFACTS_DIR = path.join(ROOT, "artifacts", "contracts");
@@ -172,9 +172,22 @@ export async function readRound(oracle: Contract, roundId: bigint): Promise<Publ
   return publishedFrom(log.args);
 }
 
+/** What a relay passes of PriceOracle's state (checked on chain against stored hashes). */
+export interface RelayState { previousMedians: bigint[]; guards: bigint[] }
+
+/** The oracle's state a relay passes: the previous round's medians (from its event), packed, and the guard words. */
+export async function relayState(oracle: Contract): Promise<RelayState> {
+  const last = (await oracle.getFunction("lastRoundId")()) as bigint;
+  const guards = [...((await oracle.getFunction("guardWords")()) as bigint[])];
+  if (last === 0n) return { previousMedians: [], guards };
+  const { round } = await readRound(oracle, last);
+  return { previousMedians: packPrices([...round.prices, ...round.marks]), guards };
+}
+
 /** The calldata of PriceOracle.publishRound for signed reports of one observation (sorted by signer here). */
-export const publishArgs = (observedAt: bigint, reports: readonly SignedReport[]): [bigint, ReturnType<typeof reportCalldata>[]] =>
-  [observedAt, bySigner(reports).map(reportCalldata)];
+export async function publishArgs(oracle: Contract, observedAt: bigint, reports: readonly SignedReport[]): Promise<[bigint, ReturnType<typeof reportCalldata>[], RelayState]> {
+  return [observedAt, bySigner(reports).map(reportCalldata), await relayState(oracle)];
+}
 
 /**
  * Relays a round signed by reporters (any account may send it) and returns what the oracle recorded, with
@@ -182,7 +195,7 @@ export const publishArgs = (observedAt: bigint, reports: readonly SignedReport[]
  */
 export async function publishRound(oracle: Contract, observedAt: bigint, reports: readonly SignedReport[]): Promise<PublishedRound & { receipt: TransactionReceipt }> {
   for (const r of reports) if (r.observedAt !== observedAt) throw new Error(`a report by ${r.reporter} observes ${r.observedAt}, not ${observedAt}`);
-  const receipt = (await (await oracle.getFunction("publishRound")(...publishArgs(observedAt, reports))).wait()) as TransactionReceipt;
+  const receipt = (await (await oracle.getFunction("publishRound")(...(await publishArgs(oracle, observedAt, reports)))).wait()) as TransactionReceipt;
   for (const log of receipt.logs) {
     const parsed = oracle.interface.parseLog(log);
     if (parsed?.name === "RoundPublished") return { ...publishedFrom(parsed.args), receipt };

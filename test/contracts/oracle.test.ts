@@ -9,8 +9,9 @@ import fc from "fast-check";
 import { TypedDataEncoder, Wallet, type Contract } from "ethers";
 import { contextHash, priceCommitment } from "../../prover/commitments.ts";
 import { lowerMedian, slotMedians } from "../../oracle/median.ts";
-import { bySigner, eip712Domain, reportDigest, signReport, type SignedReport } from "../../oracle/signing.ts";
-import { publishArgs, publishRound, readRound } from "../../verifier/contracts.ts";
+import { bySigner, eip712Domain, reportCalldata, reportDigest, signReport, type SignedReport } from "../../oracle/signing.ts";
+import { publishArgs, publishRound, readRound, relayState } from "../../verifier/contracts.ts";
+import { packPrices } from "../../prover/commitments.ts";
 import { MARKS, PRICES, REPORTERS, REPORTER_WALLETS, deployTestSystem, now, signedReports, type TestSystem } from "../helpers/system.ts";
 
 describe("contracts: PriceOracle takes rounds from a quorum of reporters", function () {
@@ -20,8 +21,14 @@ describe("contracts: PriceOracle takes rounds from a quorum of reporters", funct
   const m = MARKS.length;
   const OUTSIDER = REPORTER_WALLETS[7]!;
   const sign = (at: bigint, opts: Parameters<typeof signedReports>[2] = {}): Promise<SignedReport[]> => signedReports(o, at, opts);
-  const relay = (at: bigint, reports: readonly SignedReport[], sorted = true) =>
-    o.connect(sys.alice).getFunction("publishRound")(...(sorted ? publishArgs(at, reports) : [at, reports.map((r) => publishArgs(at, [r])[1][0]!)]));
+  /** Relays `reports` as anyone would (sorted by signer), or exactly in the order given. */
+  const relay = async (at: bigint, reports: readonly SignedReport[], sorted = true) =>
+    o.connect(sys.alice).getFunction("publishRound")(...(sorted ? await publishArgs(o, at, reports) : [at, reports.map(reportCalldata), await relayState(o)]));
+  /** The newest round's medians, prices then marks, from its event. */
+  const lastMedians = async (): Promise<bigint[]> => {
+    const { round } = await readRound(o, (await o.getFunction("lastRoundId")()) as bigint);
+    return [...round.prices, ...round.marks];
+  };
   /** A fresh observation time: the chain moves on by `seconds` and the reporters observe now. */
   const tick = async (seconds = 30): Promise<bigint> => {
     await sys.helpers.time.increase(seconds);
@@ -54,7 +61,7 @@ describe("contracts: PriceOracle takes rounds from a quorum of reporters", funct
     expect(published.signers.map(BigInt)).to.deep.equal(REPORTERS.map((w) => BigInt(w.address)).sort((a, b) => (a < b ? -1 : 1)));
     const [context, timestamp, supersededAt] = await o.getFunction("round")(published.round.roundId);
     expect([context, timestamp, supersededAt]).to.deep.equal([published.context, at, 0n]);
-    expect(await o.getFunction("lastMedians")()).to.deep.equal(medians);
+    expect(await lastMedians()).to.deep.equal(medians);
     expect((await readRound(o, published.round.roundId)).round).to.deep.equal(published.round);
   });
 
@@ -105,7 +112,7 @@ describe("contracts: PriceOracle takes rounds from a quorum of reporters", funct
     const index = bySigner(outsider).findIndex((r) => r.reporter === OUTSIDER.address);
     await expect(relay(at, outsider)).to.be.revertedWithCustomError(o, "UnknownSigner").withArgs(index, OUTSIDER.address);
     const sorted = bySigner(three);
-    await expect(o.getFunction("publishRound")(at, [sorted[0]!, sorted[0]!, sorted[1]!].map((r) => publishArgs(at, [r])[1][0]!)))
+    await expect(relay(at, [sorted[0]!, sorted[0]!, sorted[1]!], false))
       .to.be.revertedWithCustomError(o, "DuplicateSigner").withArgs(1, sorted[0]!.reporter);
     await expect(relay(at, [sorted[1]!, sorted[0]!, sorted[2]!], false))
       .to.be.revertedWithCustomError(o, "SignersNotSorted").withArgs(1, sorted[0]!.reporter, sorted[1]!.reporter);
@@ -125,8 +132,21 @@ describe("contracts: PriceOracle takes rounds from a quorum of reporters", funct
     await expect(relay(at + 1n, good)).to.be.revertedWithCustomError(o, "UnknownSigner");
   });
 
+  it("refuses a relay's altered copy of the previous medians or of the guards", async function () {
+    const at = await tick();
+    const reports = await sign(at);
+    const [, calldata, state] = await publishArgs(o, at, reports);
+    const bumped = [...state.previousMedians];
+    bumped[0] = bumped[0]! + 1n;
+    await expect(o.getFunction("publishRound")(at, calldata, { ...state, previousMedians: bumped })).to.be.revertedWithCustomError(o, "StateMismatch").withArgs("previous medians");
+    await expect(o.getFunction("publishRound")(at, calldata, { ...state, previousMedians: [] })).to.be.revertedWithCustomError(o, "StateMismatch").withArgs("previous medians");
+    await expect(o.getFunction("publishRound")(at, calldata, { ...state, guards: state.guards.map(() => 0n).concat([0n]) })).to.be.revertedWithCustomError(o, "StateMismatch").withArgs("guards");
+    expect(state.previousMedians).to.deep.equal(packPrices(await lastMedians()));
+    await expect(o.getFunction("publishRound")(at, calldata, state)).to.emit(o, "RoundPublished");
+  });
+
   it("refuses observations in the future, older than the governed age, replayed or re-ordered", async function () {
-    const t = await now(sys);
+    const t = await tick(60);
     const future = await sign(t + 100n);
     await expect(relay(t + 100n, future)).to.be.revertedWithCustomError(o, "ObservationInFuture");
     const age = await o.getFunction("maxObservationAge")();
@@ -168,7 +188,7 @@ describe("contracts: PriceOracle takes rounds from a quorum of reporters", funct
 
   it("refuses a median outside a slot's bounds, and holds a move beyond its guard until the large-move quorum signs", async function () {
     const snap = await sys.helpers.takeSnapshot();
-    const base = (await o.getFunction("lastMedians")()) as bigint[];
+    const base = await lastMedians();
     await (await o.getFunction("setQuorum")(3, 5)).wait();
     await expect(o.getFunction("setGuard")(0, base[0]! / 2n, base[0]! * 2n, 1000)).to.emit(o, "GuardSet").withArgs(0, base[0]! / 2n, base[0]! * 2n, 1000);
     await (await o.getFunction("setGuard")(n + 1, 1n, (1n << 56n) - 1n, 500)).wait();
@@ -182,13 +202,13 @@ describe("contracts: PriceOracle takes rounds from a quorum of reporters", funct
     await expect(relay(at, await sign(at, within))).to.emit(o, "RoundPublished");
 
     at = await tick();
-    const previous = (await o.getFunction("lastMedians")()) as bigint[];
+    const previous = await lastMedians();
     const crash = { prices: [(previous[0]! * 80n) / 100n, ...previous.slice(1, n)], marks: [previous[n]!, (previous[n + 1]! * 106n) / 100n] };
     await expect(relay(at, await sign(at, crash)))
       .to.be.revertedWithCustomError(o, "MoveNeedsLargerQuorum").withArgs("price", 0, previous[0]!, crash.prices[0]!, 3, 5);
     await expect(relay(at, await sign(at, { ...crash, signers: REPORTERS.slice(0, 4) }))).to.be.revertedWithCustomError(o, "MoveNeedsLargerQuorum");
     await expect(relay(at, await sign(at, { ...crash, signers: REPORTERS }))).to.emit(o, "RoundPublished");
-    expect(((await o.getFunction("lastMedians")()) as bigint[])[0]).to.equal(crash.prices[0]);
+    expect((await lastMedians())[0]).to.equal(crash.prices[0]);
     await snap.restore();
   });
 
