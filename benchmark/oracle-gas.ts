@@ -2,7 +2,8 @@
  * Gas of publishing a price round, per universe size and number of reporters' signatures: for each
  * instance's N × M, a RiskRegistry of that size and a PriceOracle (the single-signature measurement uses
  * SingleReporterOracle, the same contract with a quorum of one allowed), seven reporters, and rounds relayed
- * with 1, 3, 5 and 7 signatures whose values differ per reporter and move every round, measured in the
+ * with 1, 3, 5 and 7 signatures whose values differ per reporter and move every round (every slot guarded:
+ * bounds and a 10% move limit, which the 0.1% moves respect), measured in the
  * steady state (after two warm-up rounds, so every storage write is a rewrite, as in operation).
  * Publishing needs no circuit, so the big instances need not be built.
  */
@@ -41,6 +42,11 @@ export async function measurePublishGas(signer: Signer, instances: readonly stri
     const oracle = await deploy("SingleReporterOracle", signer, [admin, await registry.getAddress(), await poseidon8.getAddress(), await poseidon3.getAddress()]);
     for (const w of KEYS) await (await oracle.getFunction("addReporter")(w.address)).wait();
     await (await oracle.getFunction("setQuorum")(1, 1)).wait();
+    // Every slot guarded as in operation: bounds at half and twice its price, moves up to 10% per round.
+    for (let s = 0; s < n + m; s++) {
+      const base = (s < n ? 1000n + BigInt(s) : 2000n + BigInt(s - n)) * 10n ** 8n;
+      await (await oracle.getFunction("setGuard")(s, base / 2n, base * 2n, 1000)).wait();
+    }
     let round = 0n;
     const publish = async (k: number): Promise<number> => {
       round += 1n;
