@@ -152,7 +152,8 @@ async function main(): Promise<void> {
   try {
     await publishRound(oracle, three.observedAt, three.reports);
   } catch (err) {
-    held = (oracle.interface.parseError((err as { data?: string }).data ?? "0x")?.name) ?? (err as Error).message;
+    const e = err as { revert?: { name?: string }; data?: string; message: string };
+    held = e.revert?.name ?? (typeof e.data === "string" ? oracle.interface.parseError(e.data)?.name : undefined) ?? e.message;
   }
   expectThat(held === "MoveNeedsLargerQuorum", "a 53% move in WETH with three signatures is held (MoveNeedsLargerQuorum)");
   const four = await sign(crashQuote, [0, 1, 2, 3]);
