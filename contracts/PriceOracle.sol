@@ -16,8 +16,9 @@ import {RiskRegistry} from "./RiskRegistry.sol";
 ///         The contract keeps, per slot, the median of the reported values, numbers the round itself, commits to it
 ///         (priceCommitment = chainHash(TAG_PRICES, [roundId + 2^64 * observedAt, pack(medians[N] ‖ medianMarks[M])]),
 ///         the values packed four 56-bit values to an element as circuits/spec.json hashing.priceRound states, so
-///         a 16 x 4 universe takes one Poseidon permutation instead of four) and binds it to the risk parameters in force: context = Poseidon(TAG_CONTEXT, priceCommitment, riskCommitment), the
-///         value a proof's first public signal must equal. The round's timestamp is the signed observation time,
+///         a 16 x 4 universe takes one Poseidon permutation instead of four) and binds it to the risk parameters
+///         in force: context = Poseidon(TAG_CONTEXT, priceCommitment, riskCommitment), the value a proof's first
+///         public signal must equal. The round's timestamp is the signed observation time,
 ///         so a round lapses (the gate's maxPriceAge) counting from when its prices were observed, not relayed.
 ///
 ///         Median: the reports are sorted per slot and the value at index (k - 1) / 2 is kept, i.e. the middle
@@ -40,7 +41,8 @@ contract PriceOracle is AccessControl, EIP712 {
     /// @notice EIP-712 type of what each reporter signs.
     bytes32 public constant PRICE_REPORT_TYPEHASH =
         keccak256("PriceReport(uint64 observedAt,uint256[] prices,uint256[] marks)");
-    /// @notice Bounds of the reporter set's size.
+    /// @notice Bounds of the reporter set: a quorum is at least MIN_REPORTERS signatures of distinct reporters (so
+    ///         no round is published with fewer reporters), and the set holds at most MAX_REPORTERS.
     uint256 public constant MIN_REPORTERS = 3;
     uint256 public constant MAX_REPORTERS = 15;
 

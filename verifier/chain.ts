@@ -200,7 +200,7 @@ export class Chain {
       source = q.roundFile;
     } else {
       const latest = await this.latestRound();
-      const [, , riskVersion] = (await this.call("price oracle", () => this.oracle.getFunction("round")(latest.round.roundId))) as [bigint, bigint, bigint];
+      const [, , , riskVersion] = (await this.call("price oracle", () => this.oracle.getFunction("round")(latest.round.roundId))) as [bigint, bigint, bigint, bigint];
       if (riskVersion !== version) {
         throw new ChainFailure(`the latest round ${latest.round.roundId} was published under risk parameters v${riskVersion}; v${version} is in force`, "price oracle", "publish a fresh round (solvency oracle publish) and prove again");
       }
