@@ -79,7 +79,9 @@ describe("solvency CLI against a Hardhat node: the whole story @slow", function 
     expect(json<{ attesterId: string }>(await run(["attester", "register", "--key", "attester-key.json", "--json"], as("admin"))).attesterId).to.equal("1");
     for (const w of REPORTERS) expectSuccess(await run(["oracle", "reporters", "add", w.address], as("admin")));
     expectFailure(await run(["oracle", "reporters", "add", REPORTERS[0]!.address], as("alice")), 3, /lacks the role this call needs/);
-    expect(json<{ reporters: string[]; quorum: number }>(await run(["oracle", "reporters", "list", "--json"]))).to.deep.include({ quorum: 3 });
+    expectFailure(await run(["oracle", "quorum", "2"], as("admin")), 3, /quorum 2 with large-move quorum 2 is invalid for 3 reporters/);
+    expectSuccess(await run(["oracle", "quorum", "3", "--large-move", "3"], as("admin")));
+    expect(json<{ reporters: string[]; quorum: number }>(await run(["oracle", "reporters", "list", "--json"]))).to.deep.include({ quorum: 3, largeMoveQuorum: 3 });
     await signAll("prices.yaml", "r");
     expectFailure(await run(["oracle", "publish", "--signatures", "r0.json", "r1.json"], as("alice")), 1, /2 report\(s\), the oracle's quorum is 3/);
     const first = json<{ roundId: string; signers: string[] }>(await run(["oracle", "publish", "--signatures", "r0.json", "r1.json", "r2.json", "--json"], as("alice")));
