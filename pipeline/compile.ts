@@ -31,6 +31,12 @@ export function tagsSource(): string {
     lines.push(`// "${spec.tags[name as keyof typeof spec.tags]}"`);
     lines.push(`function TAG_${name.toUpperCase()}() { return ${value}; }`);
   }
+  const pr = spec.hashing.priceRound;
+  lines.push("", "// The price round's packing (hashing.priceRound, bounds.priceBits).");
+  lines.push(`function ROUND_ID_BITS() { return ${pr.roundIdBits}; }`);
+  lines.push(`function ROUND_TIME_BITS() { return ${pr.roundTimeBits}; }`);
+  lines.push(`function PRICE_BITS() { return ${spec.bounds.priceBits}; }`);
+  lines.push(`function PRICES_PER_ELEMENT() { return ${pr.pricesPerElement}; }`);
   return lines.join("\n") + "\n";
 }
 

@@ -9,7 +9,7 @@
  *                         [--collateral-token ADDRESS] [--credit-token ADDRESS] [--force]
  *
  * The deployer's key comes from SOLVENCY_PRIVATE_KEY or --keystore (never a flag); the deployer is
- * admin, governor and price reporter.
+ * admin and governor; the oracle starts without reporters (solvency oracle reporters add).
  */
 import { existsSync } from "node:fs";
 import { parseArgs } from "node:util";
@@ -28,6 +28,10 @@ export interface DeployOptions {
   creditToken?: string;
   /** credit (whole tokens) minted into the venue's reserves when the credit token is a test token */
   fundCredit?: bigint;
+  /** the oracle's reporters and quorums (default: none; governance adds them with solvency oracle reporters add) */
+  reporters?: string[];
+  quorum?: number;
+  largeMoveQuorum?: number;
 }
 
 /** Reserves a venue with a test credit token starts with, in whole tokens. */
@@ -57,6 +61,9 @@ export async function deployVenue(signer: Signer, venue: Venue, opts: DeployOpti
     keeperBonusBps: venue.policy.keeperBonusBps,
     collateralToken: opts.collateralToken,
     creditToken: opts.creditToken,
+    reporters: opts.reporters,
+    quorum: opts.quorum,
+    largeMoveQuorum: opts.largeMoveQuorum,
   });
   if (!opts.creditToken) {
     const decimals = (await system.credit.getFunction("decimals")()) as bigint;

@@ -18,7 +18,7 @@ export interface ProtocolSpec {
   version: number;
   field: string;
   tags: Record<TagName, string>;
-  hashing: { chainHashArity: number; description: string };
+  hashing: { chainHashArity: number; description: string; priceRound: { roundIdBits: number; roundTimeBits: number; pricesPerElement: number; description: string } };
   bounds: {
     amountBits: number; priceBits: number; factorBits: number; liabilityBits: number; ratioBits: number;
     bpsDenominator: number; maxDecimals: number; maxCollateralWeightBps: number; maxLiabilityWeightBps: number;

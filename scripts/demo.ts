@@ -1,6 +1,6 @@
 /**
  * The end-to-end story on an in-process Hardhat chain, with the real circuit, prover and contracts:
- * a venue is deployed, an oracle publishes prices, an attester vouches for an institution's hidden
+ * a venue is deployed, a quorum of three oracle reporters signs prices and a relayer publishes their medians, an attester vouches for an institution's hidden
  * portfolio, the institution proves solvency and borrows, prices crash, the maintenance proof can no
  * longer be made, the attester posts an insolvency proof and a keeper liquidates.
  *
@@ -23,6 +23,8 @@ import { ClaimDoesNotHold, type ProofRequest } from "../prover/witness.ts";
 import { ratioBpsOf, valuate } from "../prover/ratio.ts";
 import { formatDecimal } from "../prover/decimal.ts";
 import { publishRound, readRiskFactors, registerAttester } from "../verifier/contracts.ts";
+import { signReport, type SignedReport } from "../oracle/signing.ts";
+import { slotMedians } from "../oracle/median.ts";
 import { proofCalldata } from "../verifier/calldata.ts";
 import { TIERS } from "../verifier/chain.ts";
 import { deployVenue } from "../pipeline/deploy.ts";
@@ -49,17 +51,30 @@ async function main(): Promise<void> {
   console.log("zk-solvency demo: a private solvency proof gating credit and liquidation on a local chain");
   await poseidonReady();
   const { ethers, networkHelpers } = await network.connect();
-  const [governor, institution, attesterAccount, keeper] = (await ethers.getSigners()) as unknown as Signer[];
+  const [governor, institution, attesterAccount, keeper, ...others] = (await ethers.getSigners()) as unknown as Signer[];
+  const reporters = others.slice(0, 4);
+  const reporterAddresses = await Promise.all(reporters.map((r) => r.getAddress()));
   const [instAddr, keeperAddr] = await Promise.all([institution!.getAddress(), keeper!.getAddress()]);
   const chainTime = async (): Promise<bigint> => BigInt(await networkHelpers.time.latest());
 
   step("Governance deploys the system for the example venue (examples/venue.yaml)");
   const venue = loadVenue(path.join(EXAMPLES, "venue.yaml"));
-  const deployed = await deployVenue(governor!, venue);
+  const deployed = await deployVenue(governor!, venue, { reporters: reporterAddresses, quorum: 3, largeMoveQuorum: 4 });
   const { gate, venue: margin, oracle, registry, collateral, credit } = deployed.system;
   say(`venue "${venue.name}", circuit ${venue.instance.name}: assets ${venue.assets.map((a) => a.symbol).join(", ")}; perpetuals ${venue.markets.map((m) => m.symbol).join(", ")}`);
   say(`required ratios: initial ${bps(venue.ratios.initialBps)}, maintenance ${bps(venue.ratios.maintenanceBps)}`);
   say(`gate ${deployed.contracts.gate}, venue ${deployed.contracts.venue}`);
+  say(`oracle: 4 reporters, a round needs 3 signatures; a move of more than 20% in WETH needs all 4`);
+  await tx(oracle.getFunction("setGuard")(0, 100n * 10n ** 8n, 100_000n * 10n ** 8n, 2000));
+  /** Each reporter observes the quote with its own small error (in basis points): the oracle keeps the medians. */
+  const errorsBps = [0n, 8n, -5n, 3n];
+  const sign = async (quote: { prices: bigint[]; marks: bigint[] }, signers: number[]): Promise<{ observedAt: bigint; reports: SignedReport[] }> => {
+    const observedAt = await chainTime();
+    const domain = { chainId: deployed.chainId, oracle: deployed.contracts.oracle };
+    const skew = (xs: bigint[], e: bigint): bigint[] => xs.map((x) => (x * (10000n + e)) / 10000n || 1n);
+    const reports = await Promise.all(signers.map((i) => signReport(reporters[i]!, domain, { observedAt, prices: skew(quote.prices, errorsBps[i]!), marks: skew(quote.marks, errorsBps[i]!) })));
+    return { observedAt, reports };
+  };
   const onChainFactors = await readRiskFactors(registry);
   expectThat(JSON.stringify(onChainFactors, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v)) ===
     JSON.stringify(venueRiskFactors(venue), (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v)), "the registry commits exactly the venue file's risk factors");
@@ -69,11 +84,16 @@ async function main(): Promise<void> {
   const { attesterId } = await registerAttester(gate, attesterKey.publicKey);
   expectThat(attesterId === 1n, "the gate knows attester 1");
 
-  step("The oracle publishes a price round (examples/prices.yaml)");
+  step("Three reporters sign their prices (examples/prices.yaml) and the institution relays the round");
   const quote = loadPrices(path.join(EXAMPLES, "prices.yaml"), venue);
-  const round1 = await publishRound(oracle, quote.prices, quote.marks);
-  say(`round ${round1.round.roundId}: WETH $${formatDecimal(quote.prices[0]!, 8)}, USDC $${formatDecimal(quote.prices[1]!, 8)}, WBTC $${formatDecimal(quote.prices[2]!, 8)}`);
-  expectThat(round1.round.roundId === 1n, "the oracle stored round 1 and its commitment");
+  const signed1 = await sign(quote, [0, 1, 2]);
+  const round1 = await publishRound(oracle.connect(institution!) as Contract, signed1.observedAt, signed1.reports);
+  const p1s = round1.round.prices;
+  say(`reporters' WETH: ${signed1.reports.map((r) => `$${formatDecimal(r.prices[0]!, 8)}`).join(", ")}; median kept`);
+  say(`round ${round1.round.roundId}: WETH $${formatDecimal(p1s[0]!, 8)}, USDC $${formatDecimal(p1s[1]!, 8)}, WBTC $${formatDecimal(p1s[2]!, 8)}`);
+  expectThat(round1.round.roundId === 1n && round1.signers.length === 3, "the oracle stored round 1 from three reporters' signatures");
+  expectThat(JSON.stringify([...round1.round.prices, ...round1.round.marks].map(String)) ===
+    JSON.stringify(slotMedians(signed1.reports.map((r) => [...r.prices, ...r.marks])).map(String)), "the committed prices are the per-slot medians");
 
   step("The institution escrows 10 collateral tokens with the venue (what a liquidation can seize)");
   const escrow = 10n * 10n ** 18n;
@@ -127,12 +147,23 @@ async function main(): Promise<void> {
   expectThat(((await margin.getFunction("positionOf")(instAddr)) as bigint[])[1] === borrow, "the venue lent 40,000 credit tokens");
   expectThat(((await credit.getFunction("balanceOf")(instAddr)) as bigint) === borrow, "the institution holds them");
 
-  step("Prices crash (examples/prices-crash.yaml): the oracle publishes a new round");
+  step("Prices crash (examples/prices-crash.yaml): three reporters sign, but the move is beyond WETH's guard");
   await networkHelpers.time.increase(600);
   const crashQuote = loadPrices(path.join(EXAMPLES, "prices-crash.yaml"), venue);
-  const round2 = await publishRound(oracle, crashQuote.prices, crashQuote.marks);
-  say(`round ${round2.round.roundId}: WETH $${formatDecimal(crashQuote.prices[0]!, 8)}, WBTC $${formatDecimal(crashQuote.prices[2]!, 8)}, ETH-PERP mark $${formatDecimal(crashQuote.marks[0]!, 8)}`);
-  expectThat(round2.round.roundId === 2n, "round 2 is on chain");
+  const three = await sign(crashQuote, [0, 1, 2]);
+  let held = "";
+  try {
+    await publishRound(oracle, three.observedAt, three.reports);
+  } catch (err) {
+    const e = err as { revert?: { name?: string }; data?: string; message: string };
+    held = e.revert?.name ?? (typeof e.data === "string" ? oracle.interface.parseError(e.data)?.name : undefined) ?? e.message;
+  }
+  expectThat(held === "MoveNeedsLargerQuorum", "a 53% move in WETH with three signatures is held (MoveNeedsLargerQuorum)");
+  const four = await sign(crashQuote, [0, 1, 2, 3]);
+  const round2 = await publishRound(oracle, four.observedAt, four.reports);
+  const c2 = round2.round;
+  say(`round ${c2.roundId} from four reporters: WETH $${formatDecimal(c2.prices[0]!, 8)}, WBTC $${formatDecimal(c2.prices[2]!, 8)}, ETH-PERP mark $${formatDecimal(c2.marks[0]!, 8)}`);
+  expectThat(round2.round.roundId === 2n && round2.signers.length === 4, "with every reporter confirming it, round 2 is on chain");
 
   step("The institution tries to prove the maintenance ratio at the new prices: the prover refuses");
   const v3 = valuate(encoded, round2.round, risk, newDebt);

@@ -1,9 +1,11 @@
 /**
  * Gas used by every on-chain action of the system, read from transaction receipts on a local Hardhat
  * chain with real Solvency_4x2 proofs: deployments, attester registration, risk updates (and re-binding
- * the newest round to them), publishing a round, solvency and insolvency proofs, borrowing, repaying,
- * both kinds of liquidation, unfreezing, and an attester raising an account's attestation floor.
- * Writes bench/gas.json and prints a Markdown table.
+ * the newest round to them), publishing a round (relayed with a quorum of three reporters' signatures),
+ * solvency and insolvency proofs, borrowing, repaying, both kinds of liquidation, unfreezing, and an
+ * attester raising an account's attestation floor; then publishing a round for the Solvency_4x2,
+ * Solvency_16x4 and Solvency_64x8 universes with 1, 3, 5 and 7 signatures (benchmark/oracle-gas.ts).
+ * Writes bench/gas.json and prints Markdown tables.
  *
  *   npm run gas          (after npm run build)
  */
@@ -12,11 +14,12 @@ import path from "node:path";
 import type { Contract, TransactionReceipt, TransactionResponse } from "ethers";
 import { ROOT } from "../prover/artifacts.ts";
 import { attesterPublicKey } from "../prover/attestation.ts";
-import { publishRound, registerAttester } from "../verifier/contracts.ts";
+import { registerAttester } from "../verifier/contracts.ts";
+import { measurePublishGas, type PublishGas } from "../benchmark/oracle-gas.ts";
 import { OTHER_SECRET } from "../test/helpers/fixtures.ts";
 import {
   CONFIG, CREDIT, INITIAL_RATIO_BPS, INSTANCE, LIABILITY_FACTOR, MAINTENANCE_RATIO_BPS, MARKS, POOR, PRICES,
-  deployTestSystem, now, proveStatement, releaseProver, type ProofBundle, type TestSystem,
+  deployTestSystem, now, proveStatement, publishPrices, releaseProver, type ProofBundle, type TestSystem,
 } from "../test/helpers/system.ts";
 
 interface Row { action: string; gas: bigint; note: string }
@@ -24,6 +27,8 @@ interface Row { action: string; gas: bigint; note: string }
 const INITIAL = 2;
 const MAINTENANCE = 1;
 const BORROW = 5000n * CREDIT;
+const PUBLISH_INSTANCES = ["Solvency_4x2", "Solvency_16x4", "Solvency_64x8"];
+const SIGNATURES = [1, 3, 5, 7];
 
 async function main(): Promise<void> {
   const rows: Row[] = [];
@@ -50,8 +55,9 @@ async function main(): Promise<void> {
   record("update risk: one asset", await mined(call(sys.registry, "setAsset", 0, CONFIG.assets[0])), `re-commits ${2 * CONFIG.assets.length + 3 * CONFIG.markets.length} factors`);
   record("update risk: all parameters", await mined(call(sys.registry, "setParameters", CONFIG.assets, CONFIG.markets)));
   record("refresh round context (after a risk update)", await mined(call(sys.oracle, "refreshContext")), "re-binds the newest round to the parameters in force");
-  const published = await publishRound(sys.oracle, PRICES, MARKS);
-  record("publish price round", published.receipt, `${PRICES.length} prices + ${MARKS.length} marks, chain hash + context on chain`);
+  await sys.helpers.time.increase(60);
+  const published = await publishPrices(sys.oracle, await now(sys));
+  record("publish price round", published.receipt, `${PRICES.length} prices + ${MARKS.length} marks from 3 reporters' signatures: medians, chain hash + context on chain`);
   const roundId = published.round.roundId;
 
   const prove = (account: string, nonce: bigint, claim: 0n | 1n, ratioBps: bigint, publicLiability: bigint, attestedAt: bigint, poor = false): Promise<ProofBundle> =>
@@ -92,12 +98,13 @@ async function main(): Promise<void> {
   await sys.helpers.time.setNextBlockTimestamp(BigInt(st.validUntil) + BigInt(CONFIG.gracePeriod) + 1n);
   record("liquidate (lapsed maintenance proof)", await mined(sys.venue.connect(sys.keeper).getFunction("liquidate")(sys.alice.address)));
   await releaseProver();
+  const publishing: PublishGas[] = await measurePublishGas(sys.admin, PUBLISH_INSTANCES, SIGNATURES, () => now(sys));
 
   const out = {
     instance: INSTANCE,
     compiler: { solc: "0.8.28", optimizer: { enabled: true, runs: 200 }, evmVersion: "cancun" },
     universe: { assets: CONFIG.assets.length, markets: CONFIG.markets.length },
-    actions: rows.map((r) => ({ action: r.action, gas: Number(r.gas), note: r.note })),
+    actions: [...rows.map((r) => ({ action: r.action, gas: Number(r.gas), note: r.note })), ...publishing],
   };
   const file = path.join(ROOT, "bench", "gas.json");
   mkdirSync(path.dirname(file), { recursive: true });
@@ -106,6 +113,11 @@ async function main(): Promise<void> {
   console.log(`Gas per action (${INSTANCE}, ${out.universe.assets} assets × ${out.universe.markets} markets, solc 0.8.28, optimizer 200 runs)\n`);
   console.log("| action | gas | note |\n|---|---:|---|");
   for (const r of rows) console.log(`| ${r.action} | ${r.gas.toLocaleString("en-US")} | ${r.note} |`);
+  console.log("\nPublishing a round, by universe and number of reporters' signatures (steady state)\n");
+  console.log(`| instance | ${SIGNATURES.map((k) => `${k} sig.`).join(" | ")} |\n|---|${SIGNATURES.map(() => "---:").join("|")}|`);
+  for (const instance of PUBLISH_INSTANCES) {
+    console.log(`| ${instance} | ${SIGNATURES.map((k) => publishing.find((p) => p.instance === instance && p.signatures === k)!.gas.toLocaleString("en-US")).join(" | ")} |`);
+  }
   console.log(`\nwritten ${path.relative(ROOT, file)}`);
 }
 

@@ -6,7 +6,8 @@
  * and how to fix it.
  */
 import { Contract, JsonRpcProvider, Network, type Signer, type TransactionReceipt, type Interface } from "ethers";
-import { contractAt, publishRound as publish, readRound, registerAttester as register, type PublishedRound } from "./contracts.ts";
+import { contractAt, publishArgs, publishRound as publish, readRound, registerAttester as register, type PublishedRound } from "./contracts.ts";
+import type { SignedReport } from "../oracle/signing.ts";
 import { proofCalldata } from "./calldata.ts";
 import type { Deployment } from "./deployment.ts";
 import type { ProofRecord } from "../prover/proof-file.ts";
@@ -151,7 +152,21 @@ export function explain(name: string, args: readonly unknown[]): { problem: stri
     case "NotSolvent": return { problem: `account ${a[0]} has no current initial-tier proof`, fix: "submit an initial-tier solvency proof first" };
     case "InsufficientEscrow": return { problem: `${a[0]} requested but the escrow holds ${a[1]}`, fix: "withdraw less" };
     case "AccessControlUnauthorizedAccount": return { problem: `account ${a[0]} lacks the role this call needs`, fix: "sign with the key holding that role (governor or reporter)" };
-    case "PriceOutOfRange": return { problem: `${a[0]} ${a[1]} is ${a[2]}: zero or beyond the circuit's bound`, fix: "check the prices file" };
+    case "PriceOutOfRange": return { problem: `the median ${a[0]} ${a[1]} is ${a[2]}: zero or beyond the circuit's bound`, fix: "check the reporters' prices files" };
+    case "PriceOutOfBounds": return { problem: `the median ${a[0]} ${a[1]} is ${a[2]}, outside the oracle's bounds [${a[3]}, ${a[4]}]`, fix: "check the reporters' prices; governance sets the bounds" };
+    case "MoveNeedsLargerQuorum": return { problem: `the median ${a[0]} ${a[1]} moves from ${a[2]} to ${a[3]}, beyond its guard: ${a[4]} signatures, ${a[5]} needed for such a move`, fix: `relay the round with at least ${a[5]} reporters' signatures` };
+    case "StateMismatch": return { problem: `the ${a[0]} sent with the round are not the oracle's (a round or a guard changed meanwhile)`, fix: "relay again: the state is read afresh" };
+    case "QuorumNotMet": return { problem: `${a[0]} signatures, the oracle's quorum is ${a[1]}`, fix: "collect more reporters' signatures (solvency oracle sign) and relay them together" };
+    case "UnknownSigner": return { problem: `report ${a[0]} is signed by ${a[1]}, which is not a reporter of this oracle`, fix: "relay reports of current reporters only (solvency oracle reporters list)" };
+    case "DuplicateSigner": return { problem: `report ${a[0]} repeats reporter ${a[1]}`, fix: "give one report per reporter" };
+    case "SignersNotSorted": return { problem: `report ${a[0]} (${a[1]}) is out of order after ${a[2]}`, fix: "sort the reports by reporter address" };
+    case "ObservationInFuture": return { problem: `the observation time ${a[0]} is after the chain's time ${a[1]}`, fix: "sign with an observation time that has passed" };
+    case "ObservationTooOld": return { problem: `the observation time ${a[0]} is more than ${a[2]}s before the chain's time ${a[1]}`, fix: "ask the reporters to sign fresh prices" };
+    case "ObservationNotNewer": return { problem: `the observation time ${a[0]} is not after the previous round's ${a[1]} (a replayed or older round)`, fix: "ask the reporters to sign fresh prices" };
+    case "AlreadyReporter": return { problem: `${a[0]} is already a reporter`, fix: "see solvency oracle reporters list" };
+    case "NotReporter": return { problem: `${a[0]} is not a reporter`, fix: "see solvency oracle reporters list" };
+    case "TooManyReporters": return { problem: `the oracle would have ${a[0]} reporters, at most ${a[1]} are allowed`, fix: "remove a reporter first" };
+    case "InvalidQuorum": return { problem: `quorum ${a[0]} with large-move quorum ${a[1]} is invalid for ${a[2]} reporters`, fix: "choose 3 <= quorum <= large-move quorum <= the reporter count" };
     case "WrongLength": return { problem: `${a[0]} has ${a[1]} entries, the contract expects ${a[2]}`, fix: "use the deployment's venue" };
     case "InvalidAttesterKey": return { problem: "the attester key is not a point of Baby Jubjub's prime-order subgroup", fix: "use a key made by solvency keygen" };
     case "AttesterKeyRegistered": return { problem: `the key is already registered as attester ${a[0]} (a key is registered once, ever)`, fix: `use attester ${a[0]}, or register a new key (solvency keygen)` };
@@ -444,11 +459,12 @@ export class Chain {
     throw new ChainFailure("the liquidation emitted no Liquidated event", "margin venue", "check the deployment file names the venue");
   }
 
-  async publishRound(prices: readonly bigint[], marks: readonly bigint[], signer: Signer): Promise<PublishedRound & { receipt: TransactionReceipt }> {
+  /** Relays a round of signed reports (any account may), after simulating it so a refusal costs nothing. */
+  async publishRound(observedAt: bigint, reports: readonly SignedReport[], signer: Signer): Promise<PublishedRound & { receipt: TransactionReceipt }> {
     const oracle = this.oracle.connect(signer) as Contract;
     return this.call("price oracle: publishRound", async () => {
-      await oracle.getFunction("publishRound").staticCall(prices, marks);
-      return publish(oracle, prices, marks);
+      await oracle.getFunction("publishRound").staticCall(...(await publishArgs(oracle, observedAt, reports)));
+      return publish(oracle, observedAt, reports);
     });
   }
 
@@ -501,6 +517,24 @@ export class Chain {
     if (f > now) refuse("FloorInFuture", f, now);
     const receipt = await this.send(where, this.gate, "raiseAttestationFloor", [attesterId, account, f], signer);
     return { receipt, floor: f, previous };
+  }
+
+  /** The oracle's reporters, quorums and maximum observation age. */
+  async oracleSettings(): Promise<{ reporters: string[]; quorum: number; largeMoveQuorum: number; maxObservationAge: bigint }> {
+    return this.call("price oracle", async () => {
+      const f = (n: string) => this.oracle.getFunction(n)();
+      return {
+        reporters: [...((await f("reporters")) as string[])],
+        quorum: Number(await f("quorum")),
+        largeMoveQuorum: Number(await f("largeMoveQuorum")),
+        maxObservationAge: (await f("maxObservationAge")) as bigint,
+      };
+    });
+  }
+
+  /** A governance call on the oracle (addReporter, removeReporter, setQuorum), simulated first. */
+  async governOracle(method: "addReporter" | "removeReporter" | "setQuorum", args: unknown[], signer: Signer): Promise<TransactionReceipt> {
+    return this.send(`price oracle: ${method}`, this.oracle, method, args, signer);
   }
 
   async registerAttester(key: AttesterKey, signer: Signer): Promise<{ attesterId: bigint; binding: bigint; receipt: TransactionReceipt }> {

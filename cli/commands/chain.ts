@@ -1,7 +1,8 @@
 /**
- * The on-chain commands, each against --deployment FILE at --rpc URL: `oracle publish` (operator),
- * `attester register` (governance), `attester list`, `attester revoke` (the attester's operator raises
- * an account's attestation floor), `submit` (a proof, after a preflight of what the gate would refuse),
+ * The on-chain commands, each against --deployment FILE at --rpc URL: `oracle sign` (a reporter, offline),
+ * `oracle publish` (any relayer), `oracle reporters list|add|remove` and `oracle quorum` (governance),
+ * `attester register` (governance), `attester list`, `attester revoke` (the attester's operator raises an
+ * account's attestation floor), `submit` (a proof, after a preflight of what the gate would refuse),
  * `status` (an account's state), `liquidate` (keeper), and `keystore` (encrypt a signing key). The signer
  * is never a flag (cli/signer.ts).
  */
@@ -11,7 +12,7 @@ import { parseAddress, parseUint } from "../options.ts";
 import { signerFrom, encryptKey } from "../signer.ts";
 import { loadDeployment } from "../../verifier/deployment.ts";
 import type { Chain } from "../../verifier/chain.ts";
-import { writeFileAtomic, InputError } from "../../prover/files.ts";
+import { checkOutputPath, writeFileAtomic, InputError } from "../../prover/files.ts";
 import type { Output } from "../output.ts";
 import { deploymentFile, rpcUrl, DEPLOYMENT_HELP, RPC_HELP } from "../config.ts";
 import { checkOutputFile } from "../preflight.ts";
@@ -50,30 +51,121 @@ export async function withChain<T>(o: ChainOptions, out: Output, fn: (chain: Cha
   }
 }
 
+/** A time given as unix seconds or an ISO 8601 date. */
+function parseTime(text: string, flag: string): bigint {
+  const t = text.trim();
+  if (/^[0-9]+$/.test(t)) return BigInt(t);
+  const ms = Date.parse(t);
+  if (!/^\d{4}-\d{2}-\d{2}/.test(t) || Number.isNaN(ms)) throw new InputError(`'${text}' is not a time`, flag, "give unix seconds or an ISO 8601 date such as 2026-11-30T12:00:00Z");
+  return BigInt(Math.floor(ms / 1000));
+}
+
 const iso = (t: bigint): string => (t === 0n ? "never" : new Date(Number(t) * 1000).toISOString());
 
 export function registerChain(program: Command): void {
-  const oracle = program.command("oracle").description("price oracle operations");
-  onChain(oracle.command("publish"), true)
-    .description("publish a price round from a prices file (oracle reporter) and write the round file")
+  const oracle = program.command("oracle").description("price oracle operations: reporters sign, anyone relays, governance keeps the reporter set");
+  common(oracle.command("sign"))
+    .description("sign a prices file as an oracle reporter, offline, and write the report file a relayer publishes")
     .requiredOption("--prices <file>", "prices file: USD prices by symbol")
+    .option("--deployment <file>", `${DEPLOYMENT_HELP}: names the chain and the oracle the signature is bound to`)
+    .option("--at <time>", "observation time, unix seconds or ISO 8601 (default: now, rounded down to the minute, so reporters signing within the same minute agree)")
+    .option("--keystore <file>", "encrypted JSON keystore of the reporter (password: SOLVENCY_KEYSTORE_PASSWORD or a prompt); default: SOLVENCY_PRIVATE_KEY")
+    .option("-o, --out <file>", "report file to write", "report.json")
+    .option("-f, --force", "replace an existing report file")
+    .action(action<[], CommonOptions & { prices: string; deployment?: string; at?: string; keystore?: string; out: string; force?: boolean }>(async (out, o) => {
+      const { loadPrices } = await load();
+      const { signReport } = await import("../../oracle/signing.ts");
+      const { reportJson } = await import("../../oracle/report-file.ts");
+      const deployment = loadDeployment(deploymentFile(o.deployment));
+      const venue = deployment.venue;
+      const quote = loadPrices(o.prices, venue);
+      const observedAt = o.at === undefined ? BigInt(Math.floor(Date.now() / 60_000) * 60) : parseTime(o.at, "--at");
+      checkOutputPath(o.out, !!o.force);
+      const signer = await signerFrom(o, null);
+      const domain = { chainId: deployment.chainId, oracle: deployment.contracts.oracle };
+      const report = await signReport(signer, domain, { observedAt, prices: quote.prices, marks: quote.marks });
+      writeFileAtomic(o.out, reportJson({ venue: venue.name, instance: venue.instance.name, domain, report }), { overwrite: !!o.force });
+      out.result({ file: o.out, reporter: report.reporter, observedAt, oracle: domain.oracle, chainId: domain.chainId }, [
+        `signed prices observed at ${iso(observedAt)} as reporter ${report.reporter} for oracle ${domain.oracle} on chain ${domain.chainId}`,
+        `wrote ${o.out}`,
+      ]);
+    }));
+
+  onChain(oracle.command("publish"), true)
+    .description("relay a round signed by a quorum of reporters (any account may) and write the round file")
+    .requiredOption("--signatures <files...>", "the reporters' report files (from solvency oracle sign), one per reporter")
     .option("-o, --out <file>", "round file to write", "round.json")
     .option("-f, --force", "replace an existing round file")
-    .action(action<[], ChainOptions & { prices: string; out: string; force?: boolean }>(async (out, o) => {
-      checkOutputFile(o.out, !!o.force, "--out");
-      const { poseidonReady, loadPrices, roundJson } = await load();
+    .action(action<[], ChainOptions & { signatures: string[]; out: string; force?: boolean }>(async (out, o) => {
+      const { poseidonReady, roundJson } = await load();
+      const { loadReports } = await import("../../oracle/report-file.ts");
       await poseidonReady();
+      const deployment = loadDeployment(deploymentFile(o.deployment));
+      const domain = { chainId: deployment.chainId, oracle: deployment.contracts.oracle };
+      checkOutputPath(o.out, !!o.force);
+      const { observedAt, reports } = loadReports(o.signatures, deployment.venue, domain);
       await withChain(o, out, async (chain) => {
-        const venue = chain.deployment.venue;
-        const quote = loadPrices(o.prices, venue);
         const signer = await signerFrom(o, chain.provider);
-        const published = await out.step("publishing the round", () => chain.publishRound(quote.prices, quote.marks, signer));
+        const settings = await chain.oracleSettings();
+        const unknown = reports.find((r) => !settings.reporters.includes(r.reporter));
+        if (unknown) {
+          throw new InputError(`${unknown.reporter} is not a reporter of the oracle`, o.signatures[reports.indexOf(unknown)] ?? "--signatures",
+            "relay reports of current reporters only (solvency oracle reporters list)");
+        }
+        if (reports.length < settings.quorum) {
+          throw new InputError(`${reports.length} report(s), the oracle's quorum is ${settings.quorum}`, "--signatures", "collect more reporters' signed reports (solvency oracle sign)");
+        }
+        const published = await out.step("publishing the round", () => chain.publishRound(observedAt, reports, signer));
         const source = { chainId: chain.deployment.chainId, oracle: chain.deployment.contracts.oracle, transaction: published.receipt.hash };
+        const venue = chain.deployment.venue;
         writeFileAtomic(o.out, roundJson({ venue: venue.name, instance: venue.instance.name, round: published.round, context: published.context, source }), { overwrite: !!o.force });
-        out.result({ file: o.out, roundId: published.round.roundId, timestamp: published.round.timestamp, context: published.context, transaction: published.receipt.hash }, [
-          `published round ${published.round.roundId} at ${iso(published.round.timestamp)} (tx ${published.receipt.hash})`,
+        out.result({ file: o.out, roundId: published.round.roundId, timestamp: published.round.timestamp, context: published.context, signers: published.signers, transaction: published.receipt.hash }, [
+          `published round ${published.round.roundId} observed at ${iso(published.round.timestamp)}: medians of ${published.signers.length} reporters (tx ${published.receipt.hash})`,
           `wrote ${o.out}`,
         ]);
+      });
+    }));
+
+  const reportersCmd = oracle.command("reporters").description("the oracle's reporter set (governance adds and removes)");
+  onChain(reportersCmd.command("list"), false)
+    .description("list the reporters, the quorums and the maximum observation age")
+    .action(action<[], ChainOptions>(async (out, o) => {
+      await withChain(o, out, async (chain) => {
+        const s = await chain.oracleSettings();
+        out.result({ ...s }, [
+          `${s.reporters.length} reporter(s); quorum ${s.quorum}, large-move quorum ${s.largeMoveQuorum}; observations at most ${s.maxObservationAge}s old`,
+          ...s.reporters.map((r) => `  ${r}`),
+        ]);
+      });
+    }));
+  for (const [verb, method, doc] of [
+    ["add", "addReporter", "add a reporter (governor; at most 15)"],
+    ["remove", "removeReporter", "remove a reporter at once; its signatures on rounds not yet relayed are refused (governor)"],
+  ] as const) {
+    onChain(reportersCmd.command(verb), true)
+      .description(doc)
+      .argument("<address>", "the reporter's address")
+      .action(action<[string], ChainOptions>(async (out, text, o) => {
+        const address = parseAddress(text, "<address>");
+        await withChain(o, out, async (chain) => {
+          const signer = await signerFrom(o, chain.provider);
+          const receipt = await chain.governOracle(method, [address], signer);
+          const count = (await chain.oracleSettings()).reporters.length;
+          out.result({ reporter: address, reporters: count, transaction: receipt.hash }, [`${verb === "add" ? "added" : "removed"} reporter ${address}: ${count} reporter(s) (tx ${receipt.hash})`]);
+        });
+      }));
+  }
+  onChain(oracle.command("quorum"), true)
+    .description("set the signatures a round needs, and a round moving a price beyond its guard needs (governor)")
+    .argument("<quorum>", "signatures a round needs (3 to the reporter count)")
+    .option("--large-move <n>", "signatures a round moving a price beyond its guard needs (default: the quorum)")
+    .action(action<[string], ChainOptions & { largeMove?: string }>(async (out, quorumText, o) => {
+      const quorum = parseUint(quorumText, "<quorum>", 15n);
+      const largeMove = o.largeMove === undefined ? quorum : parseUint(o.largeMove, "--large-move", 15n);
+      await withChain(o, out, async (chain) => {
+        const signer = await signerFrom(o, chain.provider);
+        const receipt = await chain.governOracle("setQuorum", [quorum, largeMove], signer);
+        out.result({ quorum, largeMoveQuorum: largeMove, transaction: receipt.hash }, [`quorum ${quorum}, large-move quorum ${largeMove} (tx ${receipt.hash})`]);
       });
     }));
 

@@ -16,7 +16,7 @@ import type { ConstraintChecker, ConstraintFailure } from "../../verifier/constr
 import { WitnessError } from "../../verifier/witness_calculator.ts";
 import {
   accepts as acceptsInput, attackerFailures as failuresOf, checkerFor, EXPECTED_UNUSED, expectWarningsJustified, inComparison,
-  inputFor, modelPortfolio, rawCase, rawInput, unusedSignals, wrapAround, type RawCase,
+  inputFor, modelPortfolio, priceWrapAround, rawCase, rawInput, unusedSignals, wrapAround, type RawCase,
 } from "../helpers/circuit.ts";
 import { assertAgreesWithModel } from "../helpers/differential.ts";
 import { ACCOUNT, DOMAIN, OTHER_SECRET, ready, request } from "../helpers/fixtures.ts";
@@ -188,14 +188,25 @@ describe("Solvency_4x2 circuit: witnesses and constraints", function () {
       expect(rangeCheck("main.collateral[1]", bitsUnder("main.assets[1]"), 96)(failures[0]!)).to.equal(true);
     });
 
-    it("oversized price (2^60, not the committed one) fails the context commitment", async () => {
+    it("oversized price (2^60, not the committed one) fails its range check and the context commitment", async () => {
       const attack = { ...honestInput, prices: (honestInput.prices as string[]).map((x, i) => (i === 0 ? (2n ** 60n).toString() : x)) };
       expectGenerationRefuses(attack);
       const run = await checker.uncheckedWitness(attack);
       expect(checker.value(run.witness, "main.weightedCollateral") > checker.value(honest, "main.weightedCollateral")).to.equal(true);
       const failures = checker.check(run.witness);
+      expect(failures.some((f) => f.signals.includes("main.context"))).to.equal(true);
+      expect(failures.some((f) => f.signals.includes("main.prices[0]"))).to.equal(true);
+    });
+
+    it("wrap-around prices (price + 2^56, next price − 1: same packed element, same context) fail the price's range check", async () => {
+      const attack = priceWrapAround(honestInput, 0);
+      expectGenerationRefuses(attack);
+      const run = await checker.uncheckedWitness(attack);
+      expect(checker.value(run.witness, "main.context")).to.equal(checker.value(honest, "main.context"));
+      expect(checker.value(run.witness, "main.weightedCollateral") > checker.value(honest, "main.weightedCollateral")).to.equal(true);
+      const failures = checker.check(run.witness);
       expect(failures.length).to.equal(1);
-      expect(failures[0]!.signals).to.include("main.context");
+      expect(failures[0]!.signals).to.include("main.prices[0]");
     });
 
     it("a changed risk factor (collateral weight raised) fails the context commitment", async () => {

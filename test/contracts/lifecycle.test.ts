@@ -9,11 +9,10 @@ import { expect } from "chai";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
 import { attesterPublicKey } from "../../prover/attestation.ts";
 import { FIELD } from "../../prover/spec.ts";
-import { publishRound } from "../../verifier/contracts.ts";
 import { OTHER_SECRET } from "../helpers/fixtures.ts";
 import {
-  CONFIG, CREDIT, INITIAL_RATIO_BPS, LIABILITY_FACTOR, MAINTENANCE_RATIO_BPS, MARKS, POOR, PRICES, RICH,
-  deployTestSystem, now, proveStatement, releaseProver, type ProofBundle, type TestSystem,
+  CONFIG, CREDIT, INITIAL_RATIO_BPS, LIABILITY_FACTOR, MAINTENANCE_RATIO_BPS, POOR, RICH,
+  deployTestSystem, now, proveStatement, publishPrices, releaseProver, type ProofBundle, type TestSystem,
 } from "../helpers/system.ts";
 
 const MAINTENANCE = 1;
@@ -188,7 +187,7 @@ describe("contracts: the proof lifecycle over time (real proofs)", function () {
   it("a proof rests on the newest round, or the previous one only within the round grace", async function () {
     const t = await now(sys);
     const onFirst = await solvencyProof(sys.alice.address, t, 1n);
-    await publishRound(sys.oracle, PRICES, MARKS);
+    await publishPrices(sys.oracle, await now(sys));
     const published = await now(sys);
     // Within the grace the previous round is still good.
     const snap = await sys.helpers.takeSnapshot();
@@ -198,7 +197,7 @@ describe("contracts: the proof lifecycle over time (real proofs)", function () {
     await expect(solvency(onFirst, sys.alice)).to.be.revertedWithCustomError(sys.gate, "RoundSuperseded").withArgs(1n, published, 300);
     // The round after next ends the grace at once.
     await snap.restore();
-    await publishRound(sys.oracle, PRICES, MARKS);
+    await publishPrices(sys.oracle, await now(sys));
     await expect(solvency(onFirst, sys.alice)).to.be.revertedWithCustomError(sys.gate, "RoundSuperseded").withArgs(1n, 1n, 300);
   });
 

@@ -5,10 +5,9 @@
  * an account without debt always withdraws its own escrow.
  */
 import { expect } from "chai";
-import { publishRound } from "../../verifier/contracts.ts";
 import {
   CREDIT, INITIAL_RATIO_BPS, LIABILITY_FACTOR, MAINTENANCE_RATIO_BPS, MARKS, POOR, PRICES, deployTestSystem, now, proveStatement,
-  releaseProver, type ProofBundle, type TestSystem,
+  publishPrices, releaseProver, type ProofBundle, type TestSystem,
 } from "../helpers/system.ts";
 
 const INITIAL = 2;
@@ -110,7 +109,7 @@ describe("contracts: MarginVenue with real proofs", function () {
     it("unfreezes only with a current initial-tier record: neither a lapsed nor a maintenance-tier one counts", async function () {
       await expect(sys.venue.connect(sys.keeper).getFunction("unfreeze")(sys.alice.address))
         .to.be.revertedWithCustomError(sys.venue, "NotSolvent").withArgs(sys.alice.address);
-      round2 = (await publishRound(sys.oracle, PRICES, MARKS)).round.roundId;
+      round2 = (await publishPrices(sys.oracle, await now(sys))).round.roundId;
       const maintenance = await proveStatement(sys, {
         account: sys.alice.address, roundId: round2, claim: 1n, nonce: 2n, ratioBps: MAINTENANCE_RATIO_BPS, publicLiability: 0n, attestedAt: await now(sys),
       });

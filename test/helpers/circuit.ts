@@ -135,7 +135,18 @@ export function rawInput(c: RawCase, signing: RawSigning = {}): CircuitInput {
     mod(s.attestedAt ?? c.attestedAt), mod(s.expiresAt ?? c.expiresAt), s.portfolioCommitment ?? portfolio);
   const r = c.round;
   const f = c.risk;
-  const prices = chainHash(TAGS.prices, [r.roundId, r.timestamp, ...r.prices, ...r.marks].map(mod));
+  // The price commitment's packing (hashing.priceRound) in the field, as the circuit computes it whatever the ranges.
+  const pr = spec.hashing.priceRound;
+  const values = [...r.prices, ...r.marks];
+  const words: bigint[] = [];
+  for (let w = 0; w * pr.pricesPerElement < values.length; w++) {
+    let acc = 0n;
+    for (let i = 0; i < pr.pricesPerElement && w * pr.pricesPerElement + i < values.length; i++) {
+      acc += mod(values[w * pr.pricesPerElement + i]!) << BigInt(spec.bounds.priceBits * i);
+    }
+    words.push(mod(acc));
+  }
+  const prices = chainHash(TAGS.prices, [mod(r.roundId + (r.timestamp << BigInt(pr.roundIdBits))), ...words]);
   const risk = chainHash(TAGS.risk, [...f.collateralFactor, ...f.debtFactor, ...f.profitFactor, ...f.lossFactor, ...f.marginFactor].map(mod));
   const str = (x: bigint): string => mod(x).toString();
   return {
@@ -237,4 +248,14 @@ export function wrapAround(input: CircuitInput, i: number): CircuitInput {
     (xs as string[]).map((x, k) => (k === i ? (BigInt(x) + by).toString() : x));
   if (BigInt((input.debt as string[])[i]!) === 0n) throw new RangeError(`slot ${i} has no debt to take 1 from`);
   return { ...input, collateral: bump(input.collateral, 2n ** AMOUNT_SHIFT), debt: bump(input.debt, -1n) };
+}
+
+/**
+ * The same attack on the packed prices: price `i` + 2^56 and price `i + 1` − 1 pack to the same element of
+ * the price commitment, so the context still matches.
+ */
+export function priceWrapAround(input: CircuitInput, i: number): CircuitInput {
+  const shift = BigInt(spec.bounds.priceBits);
+  const prices = (input.prices as string[]).map((x, k) => (k === i ? BigInt(x) + (1n << shift) : k === i + 1 ? BigInt(x) - 1n : BigInt(x)).toString());
+  return { ...input, prices };
 }
