@@ -4,7 +4,7 @@
  * to fix it; output files written atomically (a temporary file in the same directory, then a rename),
  * so a failure never leaves a half-written file, with mode 0600 for secrets.
  */
-import { accessSync, closeSync, constants as fsConstants, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync, chmodSync, existsSync, statSync } from "node:fs";
+import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync, chmodSync, existsSync, statSync } from "node:fs";
 import { randomBytes } from "node:crypto";
 import path from "node:path";
 import { LineCounter, parseDocument, isNode, type Document } from "yaml";
@@ -129,22 +129,6 @@ export interface WriteOptions {
   mode?: number;
   /** replace an existing file (default: refuse) */
   overwrite?: boolean;
-}
-
-/**
- * Checks, before any irreversible step (a transaction), that writeFileAtomic(file) will succeed: the
- * directory exists and is writable, and the file is absent unless `overwrite`.
- */
-export function checkOutputPath(file: string, overwrite = false): void {
-  const dir = path.dirname(path.resolve(file));
-  if (!existsSync(dir)) throw new InputError("the output directory does not exist", dir, "create it first or choose another path");
-  try {
-    accessSync(dir, fsConstants.W_OK);
-  } catch {
-    throw new InputError("the output directory is not writable", dir, "check its permissions or choose another path");
-  }
-  if (existsSync(file) && statSync(file).isDirectory()) throw new InputError("the output path is a directory", file, "give the path of a file");
-  if (!overwrite && existsSync(file)) throw new InputError("the output file already exists", file, "choose another path, or pass --force to replace it");
 }
 
 /**

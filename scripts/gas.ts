@@ -9,13 +9,15 @@
  *
  *   npm run gas          (after npm run build)
  */
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import type { Contract, TransactionReceipt, TransactionResponse } from "ethers";
 import { ROOT } from "../prover/artifacts.ts";
 import { attesterPublicKey } from "../prover/attestation.ts";
 import { registerAttester } from "../verifier/contracts.ts";
 import { measurePublishGas, type PublishGas } from "../benchmark/oracle-gas.ts";
+import { measureSubmissionGas, type SubmissionGas } from "../benchmark/submission-gas.ts";
+import { ensureInstanceBuilt } from "../pipeline/instance.ts";
 import { OTHER_SECRET } from "../test/helpers/fixtures.ts";
 import {
   CONFIG, CREDIT, INITIAL_RATIO_BPS, INSTANCE, LIABILITY_FACTOR, MAINTENANCE_RATIO_BPS, MARKS, POOR, PRICES,
@@ -28,6 +30,11 @@ const INITIAL = 2;
 const MAINTENANCE = 1;
 const BORROW = 5000n * CREDIT;
 const PUBLISH_INSTANCES = ["Solvency_4x2", "Solvency_16x4", "Solvency_64x8"];
+/** Instances whose submissions are measured with real proofs (built on demand); `--instances A,B` narrows it. */
+const SUBMISSION_INSTANCES = (() => {
+  const i = process.argv.indexOf("--instances");
+  return i > 0 && process.argv[i + 1] ? process.argv[i + 1]!.split(",") : PUBLISH_INSTANCES;
+})();
 const SIGNATURES = [1, 3, 5, 7];
 
 async function main(): Promise<void> {
@@ -100,11 +107,22 @@ async function main(): Promise<void> {
   await releaseProver();
   const publishing: PublishGas[] = await measurePublishGas(sys.admin, PUBLISH_INSTANCES, SIGNATURES, () => now(sys));
 
+  const submissions: SubmissionGas[] = [];
+  for (const name of SUBMISSION_INSTANCES) {
+    await ensureInstanceBuilt(name, (l) => console.error(l));
+    const { network } = await import("hardhat");
+    const conn = await network.connect();
+    const [signer] = await conn.ethers.getSigners();
+    const latest = async () => BigInt(await conn.networkHelpers.time.latest());
+    submissions.push(...(await measureSubmissionGas(signer!, name, latest, (s) => conn.networkHelpers.time.increase(s).then(() => undefined))));
+    await releaseProver();
+  }
+
   const out = {
     instance: INSTANCE,
     compiler: { solc: "0.8.28", optimizer: { enabled: true, runs: 200 }, evmVersion: "cancun" },
     universe: { assets: CONFIG.assets.length, markets: CONFIG.markets.length },
-    actions: [...rows.map((r) => ({ action: r.action, gas: Number(r.gas), note: r.note })), ...publishing],
+    actions: [...rows.map((r) => ({ action: r.action, gas: Number(r.gas), note: r.note })), ...publishing, ...submissions],
   };
   const file = path.join(ROOT, "bench", "gas.json");
   mkdirSync(path.dirname(file), { recursive: true });
@@ -118,7 +136,33 @@ async function main(): Promise<void> {
   for (const instance of PUBLISH_INSTANCES) {
     console.log(`| ${instance} | ${SIGNATURES.map((k) => publishing.find((p) => p.instance === instance && p.signatures === k)!.gas.toLocaleString("en-US")).join(" | ")} |`);
   }
+  console.log("\nA proof submission against the bare verification of the same proof, per instance\n");
+  console.log(submissionTable(submissions));
+  if (updateGasReadme(path.join(ROOT, "README.md"), submissionTable(submissions))) console.log("updated README.md between the gas markers");
   console.log(`\nwritten ${path.relative(ROOT, file)}`);
+}
+
+/** The submission table: each action's gas and its ratio to the bare verification of the same instance. */
+export function submissionTable(rows: readonly SubmissionGas[]): string {
+  const instances = [...new Set(rows.map((r) => r.instance))];
+  const actions = [...new Set(rows.map((r) => r.action))];
+  const cell = (instance: string, action: string): string => {
+    const g = rows.find((r) => r.instance === instance && r.action === action)?.gas;
+    const bare = rows.find((r) => r.instance === instance && r.action === "verify proof (bare)")?.gas;
+    if (g === undefined) return "";
+    return action === "verify proof (bare)" || action === "prime verifier key" || !bare ? g.toLocaleString("en-US") : `${g.toLocaleString("en-US")} (${(g / bare).toFixed(3)}×)`;
+  };
+  return [`| action | ${instances.join(" | ")} |`, `|---|${instances.map(() => "---:").join("|")}|`, ...actions.map((a) => `| ${a} | ${instances.map((i) => cell(i, a)).join(" | ")} |`)].join("\n");
+}
+
+/** Replaces the README's text between <!-- gas:start --> and <!-- gas:end -->; false when the markers are missing. */
+function updateGasReadme(file: string, table: string): boolean {
+  const text = readFileSync(file, "utf8");
+  const start = text.indexOf("<!-- gas:start -->");
+  const end = text.indexOf("<!-- gas:end -->");
+  if (start < 0 || end < start) return false;
+  writeFileSync(file, `${text.slice(0, start)}<!-- gas:start -->\n${table}\n${text.slice(end)}`);
+  return true;
 }
 
 main().catch(async (err: unknown) => {

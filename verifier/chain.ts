@@ -146,7 +146,16 @@ export function explain(name: string, args: readonly unknown[]): { problem: stri
     case "DecimalsOutOfRange": return { problem: `asset ${a[0]} has ${a[1]} decimals, more than supported`, fix: "use at most 18 decimals" };
     case "WeightOutOfRange": return { problem: `${a[0]} of slot ${a[1]} is ${a[2]} bps, above ${a[3]}`, fix: "check the venue file's weights" };
     case "RatiosOutOfOrder": return { problem: `the ratios (initial ${a[0]} bps, maintenance ${a[1]} bps) are out of order`, fix: "give initial ≥ maintenance ≥ 10000 bps" };
-    case "NoRound": return { problem: "the oracle has published no round yet", fix: "publish one: solvency oracle publish --prices FILE" };
+    case "NoRound": return { problem: "the oracle has published no round yet", fix: "publish one: the reporters sign it (solvency oracle sign) and anyone relays it (solvency oracle publish --signatures)" };
+    case "ECDSAInvalidSignature":
+    case "ECDSAInvalidSignatureLength":
+    case "ECDSAInvalidSignatureS": return { problem: "a report's signature is malformed", fix: "ask the reporter to sign again (solvency oracle sign) and relay the new file" };
+    case "InvalidGuard": return { problem: `the guard for slot ${a[0]} is inconsistent (min ${a[1]}, max ${a[2]}, max move ${a[3]} bps)`, fix: "give 0 < min ≤ max < 2^56 and a move limit up to 10000 bps" };
+    case "InvalidObservationAge": return { problem: `a maximum observation age of ${a[0]}s is out of range`, fix: "give a positive age no longer than the gate's maxPriceAge" };
+    case "ZeroReporter": return { problem: "the zero address cannot be a reporter", fix: "give the reporter's address" };
+    case "AccessControlBadConfirmation": return { problem: "a role can only be renounced by its holder, for itself", fix: "renounce with the holder's own key and address" };
+    case "InvalidShortString":
+    case "StringTooLong": return { problem: "the oracle's EIP-712 name or version is malformed", fix: "redeploy the oracle from this build (solvency deploy)" };
     case "ContextCurrent": return { problem: `round ${a[0]} is already bound to risk parameters v${a[1]}`, fix: "nothing to refresh: prove against it" };
     case "NotLiquidatable": return { problem: `account ${a[0]} cannot be liquidated now`, fix: "its solvency proof is current or within the grace period: see solvency status" };
     case "NotSolvent": return { problem: `account ${a[0]} has no current initial-tier proof`, fix: "submit an initial-tier solvency proof first" };

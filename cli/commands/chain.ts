@@ -12,7 +12,7 @@ import { parseAddress, parseUint } from "../options.ts";
 import { signerFrom, encryptKey } from "../signer.ts";
 import { loadDeployment } from "../../verifier/deployment.ts";
 import type { Chain } from "../../verifier/chain.ts";
-import { checkOutputPath, writeFileAtomic, InputError } from "../../prover/files.ts";
+import { writeFileAtomic, InputError } from "../../prover/files.ts";
 import type { Output } from "../output.ts";
 import { deploymentFile, rpcUrl, DEPLOYMENT_HELP, RPC_HELP } from "../config.ts";
 import { checkOutputFile } from "../preflight.ts";
@@ -80,7 +80,7 @@ export function registerChain(program: Command): void {
       const venue = deployment.venue;
       const quote = loadPrices(o.prices, venue);
       const observedAt = o.at === undefined ? BigInt(Math.floor(Date.now() / 60_000) * 60) : parseTime(o.at, "--at");
-      checkOutputPath(o.out, !!o.force);
+      checkOutputFile(o.out, !!o.force, "--out");
       const signer = await signerFrom(o, null);
       const domain = { chainId: deployment.chainId, oracle: deployment.contracts.oracle };
       const report = await signReport(signer, domain, { observedAt, prices: quote.prices, marks: quote.marks });
@@ -102,7 +102,7 @@ export function registerChain(program: Command): void {
       await poseidonReady();
       const deployment = loadDeployment(deploymentFile(o.deployment));
       const domain = { chainId: deployment.chainId, oracle: deployment.contracts.oracle };
-      checkOutputPath(o.out, !!o.force);
+      checkOutputFile(o.out, !!o.force, "--out");
       const { observedAt, reports } = loadReports(o.signatures, deployment.venue, domain);
       await withChain(o, out, async (chain) => {
         const signer = await signerFrom(o, chain.provider);

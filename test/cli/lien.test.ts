@@ -8,7 +8,7 @@ import { expect } from "chai";
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { network } from "hardhat";
-import { solvency, workdir, expectFailure, expectSuccess, KEYS, ALICE, type Run } from "../helpers/cli.ts";
+import { solvency, workdir, expectFailure, expectSuccess, addCliReporters, signAsReporters, KEYS, ALICE, type Run } from "../helpers/cli.ts";
 import { isBuilt } from "../../prover/artifacts.ts";
 
 const ADMIN = "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266";
@@ -42,7 +42,10 @@ describe("solvency CLI: attestation liens and the preflight", function () {
     expectSuccess(await solvency(dir, ["deploy", "--venue", "venue.yaml", "--rpc", url, "-o", "deployment.json"], as("admin")));
     expectSuccess(await solvency(dir, ["keygen"]));
     expectSuccess(await run(["attester", "register", "--key", "attester-key.json"], as("admin")));
-    expectSuccess(await run(["oracle", "publish", "--prices", "prices.yaml"], as("admin")));
+    await addCliReporters(run);
+    const latest = (await rpc(url, "eth_getBlockByNumber", ["latest", false])) as { timestamp: string };
+    const reports = await signAsReporters(dir, "prices.yaml", BigInt(latest.timestamp), "r");
+    expectSuccess(await run(["oracle", "publish", "--signatures", ...reports], as("admin")));
     expectSuccess(await solvency(dir, ["attest", "--key", "attester-key.json", "--portfolio", "portfolio.yaml", "--deployment", "deployment.json", "--valid-for", "8h"]));
   });
   after(async () => {

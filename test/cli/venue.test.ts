@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { chmodSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { Interface } from "ethers";
-import { solvency, workdir, expectFailure, expectSuccess, writeRound, KEYS, ALICE, type Run } from "../helpers/cli.ts";
+import { solvency, workdir, expectFailure, expectSuccess, writeRound, addCliReporters, signAsReporters, KEYS, ALICE, type Run } from "../helpers/cli.ts";
 import { startRpcNode, type RpcNode } from "../helpers/rpc-node.ts";
 
 /** Exactly one JSON document on stdout. */
@@ -27,17 +27,21 @@ describe("solvency CLI on a local chain: venue commands, output checks before tr
     const deployed = await solvency(dir, ["deploy", "--venue", "venue.yaml", "--rpc", node.url, "--json"], as("admin"));
     expectSuccess(deployed);
     contracts = doc<{ contracts: Record<string, string> }>(deployed).contracts;
+    await addCliReporters(run);
   });
+  const latest = async (): Promise<bigint> => BigInt(((await node.request("eth_getBlockByNumber", ["latest", false])) as { timestamp: string }).timestamp);
   after(async () => node?.close());
 
   it("oracle publish refuses an existing output file before it sends the round", async () => {
-    expectSuccess(await run(["oracle", "publish", "--prices", "prices.yaml", "-o", "round.json"], as("admin")));
+    const first = await signAsReporters(dir, "prices.yaml", await latest(), "r");
+    expectSuccess(await run(["oracle", "publish", "--signatures", ...first, "-o", "round.json"], as("admin")));
     expect(await view(contracts.oracle!, "lastRoundId()")).to.equal(1n);
     const before = readFileSync(path.join(dir, "round.json"), "utf8");
-    expectFailure(await run(["oracle", "publish", "--prices", "prices-crash.yaml", "-o", "round.json"], as("admin")), 1, /the output file already exists — --out round\.json — .*--force/);
-    expectFailure(await run(["oracle", "publish", "--prices", "prices.yaml", "-o", "no-such-dir/round.json"], as("admin")), 1, /the output directory does not exist/);
+    const crash = await signAsReporters(dir, "prices-crash.yaml", (await latest()) + 1n, "c");
+    expectFailure(await run(["oracle", "publish", "--signatures", ...crash, "-o", "round.json"], as("admin")), 1, /the output file already exists — --out round\.json — .*--force/);
+    expectFailure(await run(["oracle", "publish", "--signatures", ...crash, "-o", "no-such-dir/round.json"], as("admin")), 1, /the output directory does not exist/);
     writeFileSync(path.join(dir, "negative-prices.yaml"), readFileSync(path.join(dir, "prices.yaml"), "utf8").replace('WETH: "3000"', 'WETH: "-3000"'));
-    expectFailure(await run(["oracle", "publish", "--prices", "negative-prices.yaml", "-o", "round-2.json"], as("admin")), 1, /'-3000' is negative — .* — a price is a positive number of USD: write it without a sign/);
+    expectFailure(await solvency(dir, ["oracle", "sign", "--deployment", "deployment.json", "--prices", "negative-prices.yaml", "-o", "bad.json"], as("admin")), 1, /'-3000' is negative — .* — a price is a positive number of USD: write it without a sign/);
     expect(await view(contracts.oracle!, "lastRoundId()"), "no second round on chain").to.equal(1n);
     expect(readFileSync(path.join(dir, "round.json"), "utf8")).to.equal(before);
   });

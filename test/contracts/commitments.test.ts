@@ -116,7 +116,7 @@ describe("contracts: on-chain hashes and commitments equal the prover's", functi
 
   it("SolvencyGate refuses a key that is not a Baby Jubjub point", async function () {
     const key = attesterPublicKey(ATTESTER_SECRET);
-    await expect(sys.gate.getFunction("registerAttester")(key.Ax, key.Ay + 1n)).to.be.revertedWithCustomError(sys.gate, "InvalidAttesterKey");
-    await expect(sys.gate.getFunction("registerAttester")(key.Ax + FIELD, key.Ay)).to.be.revertedWithCustomError(sys.gate, "InvalidAttesterKey");
+    await expect(sys.gate.getFunction("registerAttester")(key.Ax, key.Ay + 1n, sys.admin.address)).to.be.revertedWithCustomError(sys.gate, "InvalidAttesterKey");
+    await expect(sys.gate.getFunction("registerAttester")(key.Ax + FIELD, key.Ay, sys.admin.address)).to.be.revertedWithCustomError(sys.gate, "InvalidAttesterKey");
   });
 });

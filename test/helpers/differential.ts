@@ -87,7 +87,7 @@ export function differentialCase(n: number, m: number): fc.Arbitrary<Differentia
     const ratioBps = near >= 0n && near < RATIO_LIMIT ? near : c.freeRatio;
     const req: ProofRequest = {
       portfolio, round, risk: c.risk, publicLiability, nonce: c.nonce, ratioBps, claim: c.claim,
-      attestation: attest(ATTESTER_SECRET, c.account, DOMAIN, c.attestedAt, c.attestedAt + 86400n, portfolioCommitment(portfolio)),
+      attestation: attest(ATTESTER_SECRET, c.account, DOMAIN, c.attestedAt, c.attestedAt < 2n ** 40n - 86400n ? c.attestedAt + 86400n : 2n ** 40n - 1n, portfolioCommitment(portfolio)),
     };
     return { req, expected: claimHolds(v, ratioBps, c.claim) };
   });

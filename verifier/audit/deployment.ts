@@ -226,6 +226,7 @@ async function auditParameters(provider: JsonRpcProvider, d: Deployment, result:
   const policy: Array<[string, bigint, number]> = [
     ["gate maxPriceAge", (await gate.getFunction("maxPriceAge")()) as bigint, d.venue.policy.maxPriceAgeSeconds],
     ["gate maxAttestationAge", (await gate.getFunction("maxAttestationAge")()) as bigint, d.venue.policy.maxAttestationAgeSeconds],
+    ["gate roundGrace", (await gate.getFunction("roundGrace")()) as bigint, d.venue.policy.roundGraceSeconds],
     ["venue gracePeriod", (await venue.getFunction("gracePeriod")()) as bigint, d.venue.policy.gracePeriodSeconds],
     ["venue keeperBonusBps", (await venue.getFunction("keeperBonusBps")()) as bigint, d.venue.policy.keeperBonusBps],
   ];
@@ -260,19 +261,30 @@ async function auditRoles(provider: JsonRpcProvider, d: Deployment, result: Depl
     }
     for (const [role, set] of holders) result.roles.push({ contract: name, role: names.get(role) ?? role, holders: [...set] });
   }
-  result.reporters = result.roles.find((r) => r.contract === "oracle" && r.role === "REPORTER_ROLE")?.holders ?? [];
+  // The oracle's reporter set and quorum, read from the oracle itself; a contract that is not the oracle
+  // (the deployment-code check names it) has neither.
   const oracle = contractAt("PriceOracle", d.contracts.oracle, provider);
-  const quorumFn = oracle.interface.fragments.find((f) => f.type === "function" && "name" in f && /^(quorum|threshold)$/i.test(String(f.name)));
-  if (quorumFn && "name" in quorumFn) result.quorum = String(await oracle.getFunction(String(quorumFn.name))());
+  try {
+    result.reporters = [...((await oracle.getFunction("reporters")()) as string[])];
+    result.quorum = String(await oracle.getFunction("quorum")());
+  } catch {
+    result.reporters = [];
+    result.quorum = null;
+  }
   const items = result.roles.map((r) => `${r.contract} ${r.role}: ${r.holders.length ? r.holders.join(", ") : "nobody"}`);
   result.checks.push(check("roles", "Role holders of every governed contract are listed", "pass",
     `${result.roles.reduce((n, r) => n + r.holders.length, 0)} grants in force over ${result.roles.length} roles (below); check each holder is the party the venue names`, items, "info"));
-  const single = result.quorum === null ? result.reporters.length <= 1 : BigInt(result.quorum) <= 1n;
+  // A round needs `quorum` distinct reporters' signatures (the contract refuses a quorum below 3); with fewer
+  // reporters than the quorum, no round can be published at all.
+  const quorum = result.quorum === null ? null : BigInt(result.quorum);
+  const weak = quorum === null || quorum < 3n || BigInt(result.reporters.length) < quorum;
   const severity: Severity = "high";
-  result.checks.push(check("oracle-quorum", "No single key moves prices (a quorum of oracle reporters)", single ? "warn" : "pass",
-    result.quorum === null
-      ? `the oracle has no quorum: ${result.reporters.length === 1 ? "its only reporter" : `each of its ${result.reporters.length} reporters`} publishes a round alone (${result.reporters.join(", ") || "none"})`
-      : `quorum ${result.quorum} of ${result.reporters.length} reporters`,
+  result.checks.push(check("oracle-quorum", "No single key moves prices (a quorum of oracle reporters)", weak ? "warn" : "pass",
+    quorum === null
+      ? "the oracle's reporters and quorum could not be read"
+      : BigInt(result.reporters.length) < quorum
+        ? `quorum ${quorum} but ${result.reporters.length} reporter(s): no round can be published until governance adds reporters (solvency oracle reporters add)`
+        : `quorum ${quorum} of ${result.reporters.length} reporters: a round needs ${quorum} distinct signatures, its prices are their medians`,
     result.reporters, severity));
 }
 
