@@ -146,7 +146,7 @@ export function explain(name: string, args: readonly unknown[]): { problem: stri
     case "DecimalsOutOfRange": return { problem: `asset ${a[0]} has ${a[1]} decimals, more than supported`, fix: "use at most 18 decimals" };
     case "WeightOutOfRange": return { problem: `${a[0]} of slot ${a[1]} is ${a[2]} bps, above ${a[3]}`, fix: "check the venue file's weights" };
     case "RatiosOutOfOrder": return { problem: `the ratios (initial ${a[0]} bps, maintenance ${a[1]} bps) are out of order`, fix: "give initial ≥ maintenance ≥ 10000 bps" };
-    case "NoRound": return { problem: "the oracle has published no round yet", fix: "publish one: solvency oracle publish --prices FILE" };
+    case "NoRound": return { problem: "the oracle has published no round yet", fix: "have the reporters sign prices (solvency oracle sign) and relay them (solvency oracle publish --signatures FILES)" };
     case "ContextCurrent": return { problem: `round ${a[0]} is already bound to risk parameters v${a[1]}`, fix: "nothing to refresh: prove against it" };
     case "NotLiquidatable": return { problem: `account ${a[0]} cannot be liquidated now`, fix: "its solvency proof is current or within the grace period: see solvency status" };
     case "NotSolvent": return { problem: `account ${a[0]} has no current initial-tier proof`, fix: "submit an initial-tier solvency proof first" };
@@ -251,7 +251,7 @@ export class Chain {
   async latestRound(): Promise<PublishedRound> {
     return this.call("price oracle", async () => {
       const id = (await this.oracle.getFunction("lastRoundId")()) as bigint;
-      if (id === 0n) throw new ChainFailure("the oracle has published no round yet", "price oracle", "publish one: solvency oracle publish --prices FILE");
+      if (id === 0n) throw new ChainFailure("the oracle has published no round yet", "price oracle", "have the reporters sign prices (solvency oracle sign) and relay them (solvency oracle publish --signatures FILES)");
       return readRound(this.oracle, id);
     });
   }

@@ -17,7 +17,7 @@ import { openProvider } from "../chain.ts";
 import { contractAt, loadArtifact } from "../contracts.ts";
 import { registeredAttesters, type RegisteredAttester } from "../attesters.ts";
 import type { Deployment, ContractName } from "../deployment.ts";
-import { check, displayPath, type Check, type Severity } from "./check.ts";
+import { check, displayPath, type Check } from "./check.ts";
 import { maskImmutables, stripMetadata } from "./contract.ts";
 
 export interface DeployedContract {
@@ -260,20 +260,25 @@ async function auditRoles(provider: JsonRpcProvider, d: Deployment, result: Depl
     }
     for (const [role, set] of holders) result.roles.push({ contract: name, role: names.get(role) ?? role, holders: [...set] });
   }
-  result.reporters = result.roles.find((r) => r.contract === "oracle" && r.role === "REPORTER_ROLE")?.holders ?? [];
+  // Reporters: the oracle's own list where it keeps one (a quorum oracle), else REPORTER_ROLE's holders.
   const oracle = contractAt("PriceOracle", d.contracts.oracle, provider);
-  const quorumFn = oracle.interface.fragments.find((f) => f.type === "function" && "name" in f && /^(quorum|threshold)$/i.test(String(f.name)));
-  if (quorumFn && "name" in quorumFn) result.quorum = String(await oracle.getFunction(String(quorumFn.name))());
+  const has = (name: string): boolean => oracle.interface.fragments.some((f) => f.type === "function" && "name" in f && f.name === name);
+  result.reporters = has("reporters")
+    ? ((await oracle.getFunction("reporters")()) as string[]).map(String)
+    : result.roles.find((r) => r.contract === "oracle" && r.role === "REPORTER_ROLE")?.holders ?? [];
+  if (has("quorum")) result.quorum = String(await oracle.getFunction("quorum")());
+  const largeMove = has("largeMoveQuorum") ? String(await oracle.getFunction("largeMoveQuorum")()) : null;
   const items = result.roles.map((r) => `${r.contract} ${r.role}: ${r.holders.length ? r.holders.join(", ") : "nobody"}`);
   result.checks.push(check("roles", "Role holders of every governed contract are listed", "pass",
     `${result.roles.reduce((n, r) => n + r.holders.length, 0)} grants in force over ${result.roles.length} roles (below); check each holder is the party the venue names`, items, "info"));
-  const single = result.quorum === null ? result.reporters.length <= 1 : BigInt(result.quorum) <= 1n;
-  const severity: Severity = "high";
-  result.checks.push(check("oracle-quorum", "No single key moves prices (a quorum of oracle reporters)", single ? "warn" : "pass",
-    result.quorum === null
-      ? `the oracle has no quorum: ${result.reporters.length === 1 ? "its only reporter" : `each of its ${result.reporters.length} reporters`} publishes a round alone (${result.reporters.join(", ") || "none"})`
-      : `quorum ${result.quorum} of ${result.reporters.length} reporters`,
-    result.reporters, severity));
+  const n = result.reporters.length;
+  const q = result.quorum === null ? null : Number(result.quorum);
+  const [status, detail] = q === null
+    ? [n <= 1 ? "warn" as const : "pass" as const, `the oracle has no quorum: ${n === 1 ? "its only reporter" : `each of its ${n} reporters`} publishes a round alone (${result.reporters.join(", ") || "none"})`]
+    : q <= 1 ? ["warn" as const, `quorum ${q}: a single reporter's signature moves prices`]
+      : n < q ? ["warn" as const, `${n} reporter${n === 1 ? "" : "s"}, fewer than the quorum ${q}: no round can be published until governance adds reporters`]
+        : ["pass" as const, `quorum ${q} of ${n} reporters${largeMove ? `, ${largeMove} for a large move` : ""}: no single key moves prices`];
+  result.checks.push(check("oracle-quorum", "No single key moves prices (a quorum of oracle reporters)", status, detail, result.reporters, "high"));
 }
 
 async function auditAttesters(provider: JsonRpcProvider, d: Deployment, result: DeploymentAudit): Promise<void> {
