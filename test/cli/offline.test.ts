@@ -162,7 +162,7 @@ describe("solvency CLI, offline commands", function () {
 
   it("suggests the flag a misspelling meant, before complaining of a missing required one", async () => {
     expectFailure(await run("prove", "--portfolo", "portfolio.yaml", "--attestation", "attestation.json"), 1, /unknown option '--portfolo' \(did you mean --portfolio\?\)/);
-    expectFailure(await run("oracle", "publish", "--prics", "prices.yaml"), 1, /unknown option '--prics' \(did you mean --prices\?\) — solvency oracle publish/);
+    expectFailure(await run("oracle", "sign", "--prics", "prices.yaml"), 1, /unknown option '--prics' \(did you mean --prices\?\) — solvency oracle sign/);
   });
 
   it("-q leaves out the next-step hints, and a portfolio others can read is warned about", async () => {

@@ -108,11 +108,21 @@ export async function auditDeployment(opts: DeploymentAuditOptions): Promise<Dep
     }
     opts.log?.(`deployment: comparing the code of ${Object.keys(d.contracts).length} contracts on chain ${chainId} with the build`);
     await auditCode(provider, d, opts.production, result);
-    await auditWiring(provider, d, checks);
-    await auditParameters(provider, d, result);
+    // A contract that is not what the file says may not answer the reads below: each part that cannot
+    // be read is a failed check of its own, and the others still run.
+    const part = async (id: string, title: string, fn: () => Promise<void>): Promise<void> => {
+      try {
+        await fn();
+      } catch (err) {
+        const e = err as { shortMessage?: string; message?: string };
+        checks.push(check(id, title, "fail", `cannot be read from the chain: ${(e.shortMessage ?? e.message ?? String(err)).split("\n")[0]!.slice(0, 160)}`, undefined, "critical"));
+      }
+    };
+    await part("wiring", "The contracts call each other as the deployment file says (the gate calls this verifier)", () => auditWiring(provider, d, checks));
+    await part("risk-parameters", "The registry's risk parameters, commitment and ratios are the venue file's", () => auditParameters(provider, d, result));
     opts.log?.("deployment: reading role holders, reporters and attesters from the chain's events");
-    await auditRoles(provider, d, result);
-    await auditAttesters(provider, d, result);
+    await part("roles", "Role holders of every governed contract are listed", () => auditRoles(provider, d, result));
+    await part("attesters", "Registered attesters are listed, each key once", () => auditAttesters(provider, d, result));
     auditSetupFlag(d, checks);
   } finally {
     provider.destroy();
