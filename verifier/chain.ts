@@ -260,7 +260,7 @@ export class Chain {
   async latestRound(): Promise<PublishedRound> {
     return this.call("price oracle", async () => {
       const id = (await this.oracle.getFunction("lastRoundId")()) as bigint;
-      if (id === 0n) throw new ChainFailure("the oracle has published no round yet", "price oracle", "publish one: solvency oracle publish --prices FILE");
+      if (id === 0n) throw new ChainFailure("the oracle has published no round yet", "price oracle", "have the reporters sign prices (solvency oracle sign) and relay them (solvency oracle publish --signatures FILES)");
       return readRound(this.oracle, id);
     });
   }

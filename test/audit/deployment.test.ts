@@ -2,7 +2,9 @@ import { expect } from "chai";
 import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import type { InstanceAudit } from "../../verifier/audit.ts";
+import { Wallet } from "ethers";
 import { solvency, workdir, expectFailure, expectSuccess, KEYS, type Run } from "../helpers/cli.ts";
+import { REPORTER_KEYS } from "../helpers/fixtures.ts";
 import { startRpcNode, type RpcNode } from "../helpers/rpc-node.ts";
 
 interface AuditDocument { ok: boolean; passed: boolean; report: { instances: InstanceAudit[] }; error?: { problem: string; exitCode: number } }
@@ -22,6 +24,9 @@ describe("solvency audit --deployment on a local chain", function () {
     expectSuccess(await solvency(dir, ["deploy", "--venue", "venue.yaml", "--rpc", node.url], { SOLVENCY_PRIVATE_KEY: KEYS.admin }));
     expectSuccess(await solvency(dir, ["keygen"]));
     expectSuccess(await solvency(dir, ["attester", "register", "--key", "attester-key.json", "--deployment", "deployment.json", "--rpc", node.url], { SOLVENCY_PRIVATE_KEY: KEYS.admin }));
+    for (const k of REPORTER_KEYS.slice(0, 3)) {
+      expectSuccess(await solvency(dir, ["oracle", "reporters", "add", new Wallet(k).address, "--deployment", "deployment.json", "--rpc", node.url], { SOLVENCY_PRIVATE_KEY: KEYS.admin }));
+    }
   });
   after(async () => node?.close());
 
@@ -35,11 +40,12 @@ describe("solvency audit --deployment on a local chain", function () {
     expect(a.incomplete).to.equal(true);
     for (const id of DEPLOYMENT_CHECKS) expect(a.checks.find((c) => c.id === id)?.status, id).to.equal("pass");
     expect(a.checks.find((c) => c.id === "test-tokens")?.status).to.equal("warn");
-    expect(a.checks.find((c) => c.id === "oracle-quorum")?.status, "no reporters for the quorum: a finding").to.equal("warn");
+    expect(a.checks.find((c) => c.id === "oracle-quorum")?.status, "three reporters, quorum three").to.equal("pass");
     const dep = a.deployment!;
     expect(dep.contracts.filter((c) => c.matches).map((c) => c.name)).to.include.members(["poseidon3", "poseidon5", "poseidon8", "verifier", "registry", "oracle", "gate", "venue"]);
-    expect(dep.reporters, "a fresh deployment's oracle has no reporters yet").to.deep.equal([]);
+    expect(dep.reporters).to.deep.equal(REPORTER_KEYS.slice(0, 3).map((k) => new Wallet(k).address));
     expect(dep.quorum).to.equal("3");
+    expect(dep.roles).to.deep.include({ contract: "oracle", role: "GOVERNOR_ROLE", holders: ["0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266"] });
     expect(dep.attesters.map((x) => [x.id, x.status])).to.deep.equal([["1", "active"]]);
     expect(dep.ratios).to.deep.equal({ initialBps: "15000", maintenanceBps: "12000" });
     const md = readFileSync(path.join(dir, "audit", `${a.instance}.md`), "utf8");
@@ -72,7 +78,7 @@ describe("solvency audit --deployment on a local chain", function () {
     const d = doc(r);
     expect(d.ok && d.passed).to.equal(true);
     const a = d.report.instances[0]!;
-    expect(a.verdict).to.match(/^PASS \(development setup; 2 warnings: test-tokens, oracle-quorum; 2 accepted findings to review: in-no-constraint, determinacy\)$/);
+    expect(a.verdict).to.match(/^PASS \(development setup; 1 warning: test-tokens; 2 accepted findings to review: in-no-constraint, determinacy\)$/);
     for (const id of DEPLOYMENT_CHECKS) expect(a.checks.find((c) => c.id === id)?.status, id).to.equal("pass");
   });
 });

@@ -1,8 +1,9 @@
 import { expect } from "chai";
 import { chmodSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { Interface } from "ethers";
-import { solvency, workdir, expectFailure, expectSuccess, writeRound, addCliReporters, signAsReporters, KEYS, ALICE, type Run } from "../helpers/cli.ts";
+import { Interface, Wallet } from "ethers";
+import { REPORTER_KEYS } from "../helpers/fixtures.ts";
+import { solvency, workdir, expectFailure, expectSuccess, writeRound, KEYS, ALICE, type Run } from "../helpers/cli.ts";
 import { startRpcNode, type RpcNode } from "../helpers/rpc-node.ts";
 
 /** Exactly one JSON document on stdout. */
@@ -21,28 +22,45 @@ describe("solvency CLI on a local chain: venue commands, output checks before tr
     return BigInt(`0x${result.slice(2, 66)}`); // the first word: enough for the views read here
   };
 
+  /** The oracle's three reporters (they only sign, offline). */
+  const reporters = REPORTER_KEYS.slice(0, 3).map((k) => new Wallet(k));
+  /** The three reporters sign `prices` observed 10 s after the chain's latest block; writes r-<tag>-<i>.json. */
+  const sign = async (prices: string, tag: string): Promise<string[]> => {
+    await node.request("evm_increaseTime", [10]);
+    await node.request("evm_mine", []);
+    const at = BigInt(((await node.request("eth_getBlockByNumber", ["latest", false])) as { timestamp: string }).timestamp).toString();
+    const files = reporters.map((_, i) => `r-${tag}-${i}.json`);
+    for (const [i, w] of reporters.entries()) {
+      expectSuccess(await solvency(dir, ["oracle", "sign", "--deployment", "deployment.json", "--prices", prices, "--at", at, "-o", files[i]!], { SOLVENCY_PRIVATE_KEY: w.privateKey }));
+    }
+    return files;
+  };
+
   before(async function () {
     node = await startRpcNode();
     dir = workdir();
     const deployed = await solvency(dir, ["deploy", "--venue", "venue.yaml", "--rpc", node.url, "--json"], as("admin"));
     expectSuccess(deployed);
     contracts = doc<{ contracts: Record<string, string> }>(deployed).contracts;
-    await addCliReporters(run);
+    for (const w of reporters) expectSuccess(await run(["oracle", "reporters", "add", w.address], as("admin")));
   });
   const latest = async (): Promise<bigint> => BigInt(((await node.request("eth_getBlockByNumber", ["latest", false])) as { timestamp: string }).timestamp);
   after(async () => node?.close());
 
   it("oracle publish refuses an existing output file before it sends the round", async () => {
-    const first = await signAsReporters(dir, "prices.yaml", await latest(), "r");
-    expectSuccess(await run(["oracle", "publish", "--signatures", ...first, "-o", "round.json"], as("admin")));
+    expectSuccess(await run(["oracle", "publish", "--signatures", ...(await sign("prices.yaml", "1")), "-o", "round.json"], as("admin")));
     expect(await view(contracts.oracle!, "lastRoundId()")).to.equal(1n);
     const before = readFileSync(path.join(dir, "round.json"), "utf8");
-    const crash = await signAsReporters(dir, "prices-crash.yaml", (await latest()) + 1n, "c");
-    expectFailure(await run(["oracle", "publish", "--signatures", ...crash, "-o", "round.json"], as("admin")), 1, /the output file already exists — --out round\.json — .*--force/);
-    expectFailure(await run(["oracle", "publish", "--signatures", ...crash, "-o", "no-such-dir/round.json"], as("admin")), 1, /the output directory does not exist/);
+    // A valid second round, which the chain would accept: refused for its output file before it is sent.
+    const second = await sign("prices.yaml", "2");
+    expectFailure(await run(["oracle", "publish", "--signatures", ...second, "-o", "round.json"], as("admin")), 1, /the output file already exists — round\.json — .*--force/);
+    expectFailure(await run(["oracle", "publish", "--signatures", ...second, "-o", "no-such-dir/round.json"], as("admin")), 1, /the output directory does not exist/);
     writeFileSync(path.join(dir, "negative-prices.yaml"), readFileSync(path.join(dir, "prices.yaml"), "utf8").replace('WETH: "3000"', 'WETH: "-3000"'));
-    expectFailure(await solvency(dir, ["oracle", "sign", "--deployment", "deployment.json", "--prices", "negative-prices.yaml", "-o", "bad.json"], as("admin")), 1, /'-3000' is negative — .* — a price is a positive number of USD: write it without a sign/);
+    expectFailure(await solvency(dir, ["oracle", "sign", "--deployment", "deployment.json", "--prices", "negative-prices.yaml", "-o", "neg.json"], { SOLVENCY_PRIVATE_KEY: reporters[0]!.privateKey }), 1,
+      /'-3000' is negative — .* — a price is a positive number of USD: write it without a sign/);
     expect(await view(contracts.oracle!, "lastRoundId()"), "no second round on chain").to.equal(1n);
+    expectSuccess(await run(["oracle", "publish", "--signatures", ...second, "-o", "round-2.json"], as("admin")));
+    expect(await view(contracts.oracle!, "lastRoundId()"), "the same reports relay once the output is free").to.equal(2n);
     expect(readFileSync(path.join(dir, "round.json"), "utf8")).to.equal(before);
   });
 

@@ -20,8 +20,8 @@ describe("README: the CLI session runs verbatim against a local hardhat node @sl
   it("defines every variable it uses and hides nothing behind an ellipsis", () => {
     const script = readmeSession();
     expect(script).not.to.match(/…|\.\.\./);
-    const defined = new Set(["PWD", ...[...script.matchAll(/^(?:export )?([A-Z_]+)=/gm)].map((x) => x[1]!)]);
-    for (const [, name] of script.matchAll(/\$\{?([A-Z_]+)/g)) expect(defined, `$${name} is used but never set`).to.include(name);
+    const defined = new Set(["PWD", ...[...script.matchAll(/^(?:export )?([A-Z][A-Z0-9_]*)=/gm)].map((x) => x[1]!)]);
+    for (const [, name] of script.matchAll(/\$\{?([A-Z][A-Z0-9_]*)/g)) expect(defined, `$${name} is used but never set`).to.include(name);
   });
 
   it("runs line by line in bash, from deployment to liquidation and the deployment audit", async () => {

@@ -17,7 +17,7 @@ import { openProvider } from "../chain.ts";
 import { contractAt, loadArtifact } from "../contracts.ts";
 import { registeredAttesters, type RegisteredAttester } from "../attesters.ts";
 import type { Deployment, ContractName } from "../deployment.ts";
-import { check, displayPath, type Check, type Severity } from "./check.ts";
+import { check, displayPath, type Check } from "./check.ts";
 import { maskImmutables, stripMetadata } from "./contract.ts";
 
 export interface DeployedContract {
@@ -108,11 +108,21 @@ export async function auditDeployment(opts: DeploymentAuditOptions): Promise<Dep
     }
     opts.log?.(`deployment: comparing the code of ${Object.keys(d.contracts).length} contracts on chain ${chainId} with the build`);
     await auditCode(provider, d, opts.production, result);
-    await auditWiring(provider, d, checks);
-    await auditParameters(provider, d, result);
+    // A contract that is not what the file says may not answer the reads below: each part that cannot
+    // be read is a failed check of its own, and the others still run.
+    const part = async (id: string, title: string, fn: () => Promise<void>): Promise<void> => {
+      try {
+        await fn();
+      } catch (err) {
+        const e = err as { shortMessage?: string; message?: string };
+        checks.push(check(id, title, "fail", `cannot be read from the chain: ${(e.shortMessage ?? e.message ?? String(err)).split("\n")[0]!.slice(0, 160)}`, undefined, "critical"));
+      }
+    };
+    await part("wiring", "The contracts call each other as the deployment file says (the gate calls this verifier)", () => auditWiring(provider, d, checks));
+    await part("risk-parameters", "The registry's risk parameters, commitment and ratios are the venue file's", () => auditParameters(provider, d, result));
     opts.log?.("deployment: reading role holders, reporters and attesters from the chain's events");
-    await auditRoles(provider, d, result);
-    await auditAttesters(provider, d, result);
+    await part("roles", "Role holders of every governed contract are listed", () => auditRoles(provider, d, result));
+    await part("attesters", "Registered attesters are listed, each key once", () => auditAttesters(provider, d, result));
     auditSetupFlag(d, checks);
   } finally {
     provider.destroy();
@@ -261,31 +271,25 @@ async function auditRoles(provider: JsonRpcProvider, d: Deployment, result: Depl
     }
     for (const [role, set] of holders) result.roles.push({ contract: name, role: names.get(role) ?? role, holders: [...set] });
   }
-  // The oracle's reporter set and quorum, read from the oracle itself; a contract that is not the oracle
-  // (the deployment-code check names it) has neither.
+  // Reporters: the oracle's own list where it keeps one (a quorum oracle), else REPORTER_ROLE's holders.
   const oracle = contractAt("PriceOracle", d.contracts.oracle, provider);
-  try {
-    result.reporters = [...((await oracle.getFunction("reporters")()) as string[])];
-    result.quorum = String(await oracle.getFunction("quorum")());
-  } catch {
-    result.reporters = [];
-    result.quorum = null;
-  }
+  const has = (name: string): boolean => oracle.interface.fragments.some((f) => f.type === "function" && "name" in f && f.name === name);
+  result.reporters = has("reporters")
+    ? ((await oracle.getFunction("reporters")()) as string[]).map(String)
+    : result.roles.find((r) => r.contract === "oracle" && r.role === "REPORTER_ROLE")?.holders ?? [];
+  if (has("quorum")) result.quorum = String(await oracle.getFunction("quorum")());
+  const largeMove = has("largeMoveQuorum") ? String(await oracle.getFunction("largeMoveQuorum")()) : null;
   const items = result.roles.map((r) => `${r.contract} ${r.role}: ${r.holders.length ? r.holders.join(", ") : "nobody"}`);
   result.checks.push(check("roles", "Role holders of every governed contract are listed", "pass",
     `${result.roles.reduce((n, r) => n + r.holders.length, 0)} grants in force over ${result.roles.length} roles (below); check each holder is the party the venue names`, items, "info"));
-  // A round needs `quorum` distinct reporters' signatures (the contract refuses a quorum below 3); with fewer
-  // reporters than the quorum, no round can be published at all.
-  const quorum = result.quorum === null ? null : BigInt(result.quorum);
-  const weak = quorum === null || quorum < 3n || BigInt(result.reporters.length) < quorum;
-  const severity: Severity = "high";
-  result.checks.push(check("oracle-quorum", "No single key moves prices (a quorum of oracle reporters)", weak ? "warn" : "pass",
-    quorum === null
-      ? "the oracle's reporters and quorum could not be read"
-      : BigInt(result.reporters.length) < quorum
-        ? `quorum ${quorum} but ${result.reporters.length} reporter(s): no round can be published until governance adds reporters (solvency oracle reporters add)`
-        : `quorum ${quorum} of ${result.reporters.length} reporters: a round needs ${quorum} distinct signatures, its prices are their medians`,
-    result.reporters, severity));
+  const n = result.reporters.length;
+  const q = result.quorum === null ? null : Number(result.quorum);
+  const [status, detail] = q === null
+    ? [n <= 1 ? "warn" as const : "pass" as const, `the oracle has no quorum: ${n === 1 ? "its only reporter" : `each of its ${n} reporters`} publishes a round alone (${result.reporters.join(", ") || "none"})`]
+    : q <= 1 ? ["warn" as const, `quorum ${q}: a single reporter's signature moves prices`]
+      : n < q ? ["warn" as const, `${n} reporter${n === 1 ? "" : "s"}, fewer than the quorum ${q}: no round can be published until governance adds reporters`]
+        : ["pass" as const, `quorum ${q} of ${n} reporters${largeMove ? `, ${largeMove} for a large move` : ""}: no single key moves prices`];
+  result.checks.push(check("oracle-quorum", "No single key moves prices (a quorum of oracle reporters)", status, detail, result.reporters, "high"));
 }
 
 async function auditAttesters(provider: JsonRpcProvider, d: Deployment, result: DeploymentAudit): Promise<void> {
