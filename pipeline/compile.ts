@@ -33,6 +33,8 @@ function tagsSource(): string {
   return lines.join("\n") + "\n";
 }
 
+const parameters = (inst: InstanceSpec): string => [inst.assets, inst.positions, ...(inst.scenarios === undefined ? [] : [inst.scenarios])].join(", ");
+
 function mainSource(inst: InstanceSpec): string {
   return [
     "pragma circom 2.1.9;",
@@ -40,7 +42,7 @@ function mainSource(inst: InstanceSpec): string {
     `// ${inst.name}: ${inst.role}. Generated from circuits/manifest.json. Do not edit.`,
     `include "${inst.source}";`,
     "",
-    `component main {public [${PUBLIC_SIGNAL_NAMES.join(", ")}]} = ${inst.template}(${inst.assets}, ${inst.positions});`,
+    `component main {public [${PUBLIC_SIGNAL_NAMES.join(", ")}]} = ${inst.template}(${parameters(inst)});`,
     "",
   ].join("\n");
 }
@@ -115,7 +117,7 @@ export function compile(inst: InstanceSpec, force = false): CircuitInfo {
     }
   }
 
-  console.log(`${inst.name}: compiling ${inst.template}(${inst.assets}, ${inst.positions}) ...`);
+  console.log(`${inst.name}: compiling ${inst.template}(${parameters(inst)}) ...`);
   const t0 = performance.now();
   const tmp = path.join(BUILD_DIR, "circuits", `.${inst.name}.tmp`);
   rmSync(tmp, { recursive: true, force: true });
