@@ -152,3 +152,14 @@ export function buildStressInput(req: StressRequest): { input: CircuitInput; pub
   const input: CircuitInput = { ...circuitSignals(req, publicSignals), multipliers: req.scenarios.flat().map(String) };
   return { input, publicSignals, result };
 }
+
+/** What a stress proof needs of an instance: its shape (prover/artifacts.ts InstanceSpec). */
+export interface StressShape { assets: number; positions: number; scenarios?: number; name: string }
+
+/** Refuses a request whose round or scenario set does not fit the stress instance. */
+export function checkStressShape(inst: StressShape, req: StressRequest): void {
+  if (inst.scenarios === undefined) throw new BoundError(`${inst.name} is not a stress instance`);
+  if (req.round.prices.length !== inst.assets || req.round.marks.length !== inst.positions || req.scenarios.length !== inst.scenarios) {
+    throw new BoundError(`the request has ${req.round.prices.length} × ${req.round.marks.length} slots and ${req.scenarios.length} scenarios but ${inst.name} takes ${inst.assets} × ${inst.positions} and ${inst.scenarios}`);
+  }
+}
