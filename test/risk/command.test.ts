@@ -1,7 +1,8 @@
 import { expect } from "chai";
 import { copyFileSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { parse } from "yaml";
+import { parse, stringify } from "yaml";
+import { loadVenue, venueScenarios } from "../../prover/venue.ts";
 import { solvency, workdir, expectFailure, expectSuccess, EXAMPLES } from "../helpers/cli.ts";
 
 describe("solvency risk calibrate", function () {
@@ -41,6 +42,21 @@ describe("solvency risk calibrate", function () {
     expect(svg).to.match(/^<\?xml[^>]*>\s*<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
     expect(svg.trim().endsWith("</svg>")).to.equal(true);
     for (const s of ["WETH", "WBTC", "Haircut", "volatility", "historical crash", "grid −3/3"]) expect(svg).to.contain(s);
+  });
+
+  it("writes a risk section that replaces the venue file's own and gives the stress instance its scenarios", async () => {
+    expectSuccess(await run("--history", "history.csv", "--venue", "venue.yaml", "--scenarios", "4", "--horizon-days", "10", "--out", "risk4.yaml"));
+    const venue = parse(readFileSync(at("venue.yaml"), "utf8")) as Record<string, unknown>;
+    const section = parse(readFileSync(at("risk4.yaml"), "utf8")) as Record<string, unknown>;
+    writeFileSync(at("calibrated.yaml"), stringify({ ...venue, ...section }));
+    const v = loadVenue(at("calibrated.yaml"));
+    expect(v.stress!.scenarios).to.have.length(4);
+    const { matrix, names } = venueScenarios(v, 4, 2, 4);
+    expect(matrix).to.have.length(4);
+    expect(matrix.every((row) => row.length === 6 && row[3] === 10000n && row.every((m) => m >= 0n && m < 32768n))).to.equal(true);
+    expect(names[0]).to.match(/^(historical|grid)/);
+    // a 10-day horizon at 99% takes a quarter or more off the volatile assets
+    expect(v.assets.find((a) => a.symbol === "WETH")!.collateralWeightBps).to.be.below(8000);
   });
 
   it("prints a table without --json, and keeps only the most severe scenarios with --scenarios", async () => {
