@@ -193,12 +193,10 @@ template Stress(N, M, S) {
         failures += short[s];
     }
 
-    // Check (8): claim = 1 ⇒ no scenario fails; claim = 0 ⇒ at least one fails (failing ≠ 0 has an inverse).
+    // Check (8): claim = 1 ⇔ no scenario fails. failing = Σ short[s] ∈ [0, S] does not wrap, and IsZero
+    // makes `none` 1 exactly when failing = 0: so claim = 1 forces every scenario to hold and claim = 0
+    // forces at least one to fail.
     signal failing <== failures;
-    claim * failing === 0;
-    signal insolventFailing <== (1 - claim) * failing;
-    signal failingInverse;
-    // the inverse is a hint; the next constraint forces failing ≠ 0 when claim = 0 and is void when claim = 1
-    failingInverse <-- failing == 0 ? 0 : 1 / failing;
-    insolventFailing * failingInverse === 1 - claim;
+    signal none <== IsZero()(failing);
+    claim === none;
 }

@@ -94,7 +94,7 @@ describe("Stress_4x2x4 circuit: witnesses and constraints", function () {
 
   describe("differential: accepts exactly the claims the reference model accepts", () => {
     it("on random portfolios, factors, liabilities, scenarios, stress ratios and claims", async () => {
-      await assertStressAgreesWithModel(checker, N, M, S, 120, 25);
+      await assertStressAgreesWithModel(checker, N, M, S, 80, 15);
     });
   });
 
