@@ -61,7 +61,6 @@ contract StressGate is IStressGate, AccessControl {
     error LiabilityOutOfRange(uint256 liability);
     error LiabilityBelowDebt(uint256 liability, uint256 debt);
     error InvalidProof();
-    error NotVenue(address caller);
     error VenueNotSet();
 
     /// @notice Governance set a new scenario set: records resting on earlier sets lapse.
@@ -101,30 +100,33 @@ contract StressGate is IStressGate, AccessControl {
     uint16[][] private _multipliers;
     mapping(address account => StressRecord) private _records;
 
-    /// @param verifier_ the Groth16 verifier of the Stress(N, M, S) instance
-    /// @param gate_ the solvency gate whose attesters, floors, age limits, oracle and venue the stress tier shares
-    /// @param multipliers_ S scenarios of N + M multipliers (bps, each below 2^15)
-    /// @param stressRatioBps_ the ratio every scenario must meet (at least 10000)
-    constructor(
-        address admin,
-        IGroth16Verifier verifier_,
-        SolvencyGate gate_,
-        IPoseidon8 poseidon8_,
-        uint16[][] memory multipliers_,
-        uint16 stressRatioBps_
-    ) {
-        _grantRole(DEFAULT_ADMIN_ROLE, admin);
-        _grantRole(GOVERNOR_ROLE, admin);
-        verifier = verifier_;
-        gate = gate_;
-        oracle = gate_.oracle();
-        registry = gate_.registry();
-        poseidon8 = poseidon8_;
+    /// @notice The verifier, the shared gate and hasher, and the scenario set's shape; the constructor takes
+    ///         them packed in `Setup` (a struct keeps the ABI decoder's stack shallow beside the nested array).
+    struct Setup {
+        address admin;
+        IGroth16Verifier verifier;
+        SolvencyGate gate;
+        IPoseidon8 poseidon8;
+        uint16 stressRatioBps;
+    }
+
+    /// @param setup_ admin (DEFAULT_ADMIN_ROLE and GOVERNOR_ROLE), the Stress(N, M, S) instance's verifier, the solvency
+    ///        gate whose attesters, floors, age limits, oracle and venue the stress tier shares, the Poseidon(8)
+    ///        hasher, and the ratio every scenario must meet (at least 10000)
+    /// @param multipliers_ S scenarios of N + M multipliers (bps, each below 2^15); S is fixed by the circuit
+    constructor(Setup memory setup_, uint16[][] memory multipliers_) {
+        _grantRole(DEFAULT_ADMIN_ROLE, setup_.admin);
+        _grantRole(GOVERNOR_ROLE, setup_.admin);
+        verifier = setup_.verifier;
+        gate = setup_.gate;
+        oracle = setup_.gate.oracle();
+        registry = setup_.gate.registry();
+        poseidon8 = setup_.poseidon8;
         deploymentChainId = block.chainid;
         scenarioCount = multipliers_.length;
         slotCount = registry.assetCount() + registry.marketCount();
         _setScenarios(multipliers_);
-        _setStressRatio(stressRatioBps_);
+        _setStressRatio(setup_.stressRatioBps);
     }
 
     // ---------------------------------------------------------------- governance
@@ -142,42 +144,43 @@ contract StressGate is IStressGate, AccessControl {
     // ---------------------------------------------------------------- proofs
 
     /// @notice Proves the caller survives every scenario at the stress ratio, against a stated liability at least
-    ///         the venue's debt for the caller; the nonce is the caller's next stress nonce.
+    ///         the venue's debt for the caller; the nonce is the caller's next stress nonce. To borrow under a stress
+    ///         requirement, state the debt after the borrow (overstating the liability keeps the claim sound).
     function proveStress(ISolvencyGate.Proof calldata proof, ISolvencyGate.Basis calldata basis) external {
         _prove(msg.sender, 0, proof, basis);
-    }
-
-    /// @inheritdoc IStressGate
-    function proveStressFor(
-        address account,
-        uint256 extraLiability,
-        ISolvencyGate.Proof calldata proof,
-        ISolvencyGate.Basis calldata basis
-    ) external {
-        if (msg.sender != address(gate.venue())) revert NotVenue(msg.sender);
-        _prove(account, extraLiability, proof, basis);
     }
 
     function _prove(address account, uint256 extraLiability, ISolvencyGate.Proof calldata proof, ISolvencyGate.Basis calldata b)
         private
     {
         if (block.chainid != deploymentChainId) revert WrongChain(deploymentChainId, block.chainid);
-        ILiabilitySource venue_ = gate.venue();
-        if (address(venue_) == address(0)) revert VenueNotSet();
         StressRecord memory st = _records[account];
         if (b.nonce != uint256(st.nonce) + 1) revert NonceNotNext(b.nonce, uint256(st.nonce) + 1);
-
         (uint256 context, uint256 publishedAt, uint64 riskVersion) = _checkRound(b.roundId, st.round);
+        _checkAttestation(account, b, st);
+        _checkLiability(account, extraLiability, b.liability);
+        if (!verifier.verifyProof(proof.a, proof.b, proof.c, _signals(account, b, context))) revert InvalidProof();
+        _record(account, b, publishedAt, riskVersion);
+    }
+
+    /// @dev As SolvencyGate for a solvency claim: the stated liability is at least the venue's debt (plus credit
+    ///      drawn now); the claim is monotone in the liability, so overstating it keeps the claim sound.
+    function _checkLiability(address account, uint256 extraLiability, uint256 liability) private view {
+        ILiabilitySource venue_ = gate.venue();
+        if (address(venue_) == address(0)) revert VenueNotSet();
+        if (liability >= ProtocolSpec.TERMS_PUBLIC_LIABILITY_LIMIT) revert LiabilityOutOfRange(liability);
+        uint256 debt = venue_.liabilityOf(account) + extraLiability;
+        if (liability < debt) revert LiabilityBelowDebt(liability, debt);
+    }
+
+    /// @dev The four public signals, packed here from the gate's own state and the checked basis.
+    function _signals(address account, ISolvencyGate.Basis calldata b, uint256 context)
+        private
+        view
+        returns (uint256[4] memory signals)
+    {
         uint256 binding = gate.attesterBinding(b.attesterId);
         if (binding == 0) revert UnknownAttester(b.attesterId);
-        uint256 maxAttestationAge = gate.maxAttestationAge();
-        _checkAttestation(account, b, st, maxAttestationAge);
-        if (b.liability >= ProtocolSpec.TERMS_PUBLIC_LIABILITY_LIMIT) revert LiabilityOutOfRange(b.liability);
-        uint256 debt = venue_.liabilityOf(account) + extraLiability;
-        if (b.liability < debt) revert LiabilityBelowDebt(b.liability, debt);
-
-        uint256 ratioBps = stressRatioBps;
-        uint256[4] memory signals;
         uint256[] memory ctx = new uint256[](2);
         ctx[0] = context;
         ctx[1] = scenarioCommitment;
@@ -185,11 +188,14 @@ contract StressGate is IStressGate, AccessControl {
         signals[ProtocolSpec.SIGNAL_ATTESTER_BINDING] = binding;
         signals[ProtocolSpec.SIGNAL_STATEMENT] = (uint256(uint160(account)) << ProtocolSpec.STATEMENT_ACCOUNT_OFFSET)
             | (b.nonce << ProtocolSpec.STATEMENT_NONCE_OFFSET) | (b.attestedAt << ProtocolSpec.STATEMENT_ATTESTED_AT_OFFSET)
-            | (ratioBps << ProtocolSpec.STATEMENT_RATIO_BPS_OFFSET) | (uint256(1) << ProtocolSpec.STATEMENT_CLAIM_OFFSET);
+            | (uint256(stressRatioBps) << ProtocolSpec.STATEMENT_RATIO_BPS_OFFSET) | (uint256(1) << ProtocolSpec.STATEMENT_CLAIM_OFFSET);
         signals[ProtocolSpec.SIGNAL_TERMS] = (b.liability << ProtocolSpec.TERMS_PUBLIC_LIABILITY_OFFSET)
             | (b.expiresAt << ProtocolSpec.TERMS_EXPIRES_AT_OFFSET);
-        if (!verifier.verifyProof(proof.a, proof.b, proof.c, signals)) revert InvalidProof();
+    }
 
+    /// @dev Records the accepted proof: it lapses with the round, the attester's signed expiry or the attestation age.
+    function _record(address account, ISolvencyGate.Basis calldata b, uint256 publishedAt, uint64 riskVersion) private {
+        uint256 maxAttestationAge = gate.maxAttestationAge();
         uint256 validUntil = publishedAt + gate.maxPriceAge();
         if (b.expiresAt < validUntil) validUntil = b.expiresAt;
         if (b.attestedAt + maxAttestationAge < validUntil) validUntil = b.attestedAt + maxAttestationAge;
@@ -204,7 +210,7 @@ contract StressGate is IStressGate, AccessControl {
             validUntil: uint40(validUntil),
             liability: uint128(b.liability)
         });
-        emit StressProven(account, b.roundId, b.attesterId, version_, ratioBps, b.nonce, b.attestedAt, b.liability, validUntil);
+        emit StressProven(account, b.roundId, b.attesterId, version_, stressRatioBps, b.nonce, b.attestedAt, b.liability, validUntil);
     }
 
     /// @dev As SolvencyGate: the round exists, is fresh, is the newest or within the grace after it was superseded,
@@ -231,10 +237,8 @@ contract StressGate is IStressGate, AccessControl {
 
     /// @dev As SolvencyGate: current, signed expiry in range and in the future, above the attester's floor for the
     ///      account, not older than the attestation behind the account's stress record.
-    function _checkAttestation(address account, ISolvencyGate.Basis calldata b, StressRecord memory st, uint256 maxAge)
-        private
-        view
-    {
+    function _checkAttestation(address account, ISolvencyGate.Basis calldata b, StressRecord memory st) private view {
+        uint256 maxAge = gate.maxAttestationAge();
         if (b.attestedAt > block.timestamp) revert AttestationFromFuture(b.attestedAt, block.timestamp);
         if (block.timestamp - b.attestedAt > maxAge) revert AttestationTooOld(b.attestedAt, maxAge);
         if (b.expiresAt >= ProtocolSpec.TERMS_EXPIRES_AT_LIMIT) revert ExpiryOutOfRange(b.expiresAt);

@@ -145,7 +145,10 @@ async function main(): Promise<void> {
   const scenarios = venueScenarios(stressVenue, stressInstance.assets, stressInstance.positions, stressInstance.scenarios!);
   for (const [i, sc] of stressVenue.stress.scenarios.entries()) say(`scenario ${i + 1}: ${sc.name}: ${Object.entries(sc.multipliersBps).map(([k, m]) => `${k} ${((m - 10000) / 100).toFixed(1)}%`).join(", ")}`);
   const stressVerifier = await deploy(`Groth16Verifier_${STRESS_INSTANCE}`, governor!);
-  const stressGate = await deploy("StressGate", governor!, [await governor!.getAddress(), await stressVerifier.getAddress(), deployed.contracts.gate, deployed.contracts.poseidon8, scenarios.matrix, 10000]);
+  const stressGate = await deploy("StressGate", governor!, [
+    { admin: await governor!.getAddress(), verifier: await stressVerifier.getAddress(), gate: deployed.contracts.gate, poseidon8: deployed.contracts.poseidon8, stressRatioBps: 10000 },
+    scenarios.matrix,
+  ]);
   await tx(margin.getFunction("setStressRequirement")(await stressGate.getAddress(), true, false));
   say(`stress gate ${await stressGate.getAddress()} (circuit ${STRESS_INSTANCE}): every scenario at a 100% stress ratio, required to borrow`);
   expectThat(BigInt(await stressGate.getFunction("scenarioCommitment")()) === scenarioCommitment(scenarios.matrix), "the stress gate commits exactly these scenarios");

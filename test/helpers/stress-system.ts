@@ -24,9 +24,8 @@ export const SCENARIOS: ScenarioMatrix = [move(10000n, 10000n, 10000n), move(900
 
 export async function deployStressGate(sys: TestSystem, scenarios: ScenarioMatrix = SCENARIOS, ratioBps = STRESS_RATIO_BPS): Promise<{ stressGate: Contract; verifier: Contract }> {
   const verifier = await deploy(`Groth16Verifier_${STRESS_INSTANCE}`, sys.admin);
-  const stressGate = await deploy("StressGate", sys.admin, [
-    sys.admin.address, await verifier.getAddress(), await sys.gate.getAddress(), await sys.poseidon8.getAddress(), scenarios, ratioBps,
-  ]);
+  const setup = { admin: sys.admin.address, verifier: await verifier.getAddress(), gate: await sys.gate.getAddress(), poseidon8: await sys.poseidon8.getAddress(), stressRatioBps: ratioBps };
+  const stressGate = await deploy("StressGate", sys.admin, [setup, scenarios]);
   return { stressGate, verifier };
 }
 
