@@ -27,7 +27,9 @@ export async function timed<T>(
   const ticker = progress
     ? setInterval(() => {
         const elapsed = (performance.now() - t0) / 1000;
-        log(`  ${label}: ${clock(elapsed)} elapsed of about ${clock(progress.expectSeconds)}`);
+        log(elapsed <= progress.expectSeconds
+          ? `  ${label}: ${clock(elapsed)} elapsed of about ${clock(progress.expectSeconds)}`
+          : `  ${label}: ${clock(elapsed)} elapsed, past the ${clock(progress.expectSeconds)} estimate (a slower or busier machine); still working`);
       }, (progress.everySeconds ?? 30) * 1000)
     : undefined;
   ticker?.unref();

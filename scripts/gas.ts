@@ -1,7 +1,8 @@
 /**
  * Gas used by every on-chain action of the system, read from transaction receipts on a local Hardhat
- * chain with real Solvency_4x2 proofs: deployments, attester registration, risk updates, publishing a
- * round, solvency and insolvency proofs, borrowing, repaying and both kinds of liquidation.
+ * chain with real Solvency_4x2 proofs: deployments, attester registration, risk updates (and re-binding
+ * the newest round to them), publishing a round, solvency and insolvency proofs, borrowing, repaying,
+ * both kinds of liquidation, unfreezing, and an attester raising an account's attestation floor.
  * Writes bench/gas.json and prints a Markdown table.
  *
  *   npm run gas          (after npm run build)
@@ -48,6 +49,7 @@ async function main(): Promise<void> {
   record("register attester", (await registerAttester(sys.gate, attesterPublicKey(OTHER_SECRET))).receipt, "binding = Poseidon(5) on chain");
   record("update risk: one asset", await mined(call(sys.registry, "setAsset", 0, CONFIG.assets[0])), `re-commits ${2 * CONFIG.assets.length + 3 * CONFIG.markets.length} factors`);
   record("update risk: all parameters", await mined(call(sys.registry, "setParameters", CONFIG.assets, CONFIG.markets)));
+  record("refresh round context (after a risk update)", await mined(call(sys.oracle, "refreshContext")), "re-binds the newest round to the parameters in force");
   const published = await publishRound(sys.oracle, PRICES, MARKS);
   record("publish price round", published.receipt, `${PRICES.length} prices + ${MARKS.length} marks, chain hash + context on chain`);
   const roundId = published.round.roundId;
@@ -62,23 +64,29 @@ async function main(): Promise<void> {
   const bInsolvent = await prove(sys.bob.address, 1n, 0n, MAINTENANCE_RATIO_BPS, BORROW * LIABILITY_FACTOR, t, true);
 
   const alice = sys.gate.connect(sys.alice);
-  record("prove solvency (first proof of the account)", await mined(alice.getFunction("proveSolvency")(a1.proof, roundId, sys.attesterId, t, 1n, INITIAL)),
-    "verify + bind + record; the account's slot goes from zero to non-zero");
-  record("prove solvency (later proof)", await mined(alice.getFunction("proveSolvency")(a2.proof, roundId, sys.attesterId, t, 2n, MAINTENANCE)),
-    "verify + bind + record");
+  record("prove solvency (first proof of the account)", await mined(alice.getFunction("proveSolvency")(a1.proof, a1.basis, INITIAL)),
+    "verify + bind + order checks + record; the account's slot goes from zero to non-zero");
+  record("prove solvency (later proof)", await mined(alice.getFunction("proveSolvency")(a2.proof, a2.basis, MAINTENANCE)),
+    "verify + bind + order checks + record");
   const venueA = sys.venue.connect(sys.alice);
   record("deposit collateral", await mined(venueA.getFunction("deposit")(100n * CREDIT)));
-  record("borrow (with proof)", await mined(venueA.getFunction("borrow")(BORROW, a3.proof, roundId, sys.attesterId, t, 3n)),
+  record("borrow (with proof)", await mined(venueA.getFunction("borrow")(BORROW, a3.proof, a3.basis)),
     "proof counting the new debt + token transfer");
   record("repay", await mined(venueA.getFunction("repay")(sys.alice.address, 1000n * CREDIT)));
   record("withdraw (with debt, solvent)", await mined(venueA.getFunction("withdraw")(10n * CREDIT)));
 
   const venueB = sys.venue.connect(sys.bob);
   await mined(venueB.getFunction("deposit")(100n * CREDIT));
-  await mined(venueB.getFunction("borrow")(BORROW, b1.proof, roundId, sys.attesterId, t, 1n));
-  record("prove insolvency", await mined(sys.gate.connect(sys.keeper).getFunction("proveInsolvency")(sys.bob.address, bInsolvent.proof, roundId, sys.attesterId, t, 1n)),
+  await mined(venueB.getFunction("borrow")(BORROW, b1.proof, b1.basis));
+  record("prove insolvency", await mined(sys.gate.connect(sys.keeper).getFunction("proveInsolvency")(sys.bob.address, bInsolvent.proof, bInsolvent.basis)),
     "posted by a keeper");
   record("liquidate (insolvency proof)", await mined(sys.venue.connect(sys.keeper).getFunction("liquidate")(sys.bob.address)));
+  await sys.helpers.time.increase(1); // clearing an insolvency needs a strictly newer attestation
+  const tb = await now(sys);
+  const b2 = await proveStatement(sys, { account: sys.bob.address, roundId, nonce: 2n, claim: 1n, ratioBps: INITIAL_RATIO_BPS, publicLiability: 0n, attestedAt: tb });
+  record("prove solvency (clearing an insolvency)", await mined(sys.gate.connect(sys.bob).getFunction("proveSolvency")(b2.proof, b2.basis, INITIAL)));
+  record("unfreeze (current initial-tier record)", await mined(sys.venue.connect(sys.keeper).getFunction("unfreeze")(sys.bob.address)), "anyone may call it");
+  record("raise attestation floor", await mined(sys.gate.getFunction("raiseAttestationFloor")(sys.attesterId, sys.keeper.address, tb)), "the attester's operator withdraws its word for an account");
 
   const st = await sys.gate.getFunction("accountState")(sys.alice.address);
   await sys.helpers.time.setNextBlockTimestamp(BigInt(st.validUntil) + BigInt(CONFIG.gracePeriod) + 1n);

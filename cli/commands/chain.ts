@@ -1,11 +1,13 @@
 /**
  * The on-chain commands, each against --deployment FILE at --rpc URL: `oracle publish` (operator),
- * `attester register` (governance), `submit` (a proof), `status` (an account's state), `liquidate`
- * (keeper), and `keystore` (encrypt a signing key). The signer is never a flag (cli/signer.ts).
+ * `attester register` (governance), `attester list`, `attester revoke` (the attester's operator raises
+ * an account's attestation floor), `submit` (a proof, after a preflight of what the gate would refuse),
+ * `status` (an account's state), `liquidate` (keeper), and `keystore` (encrypt a signing key). The signer
+ * is never a flag (cli/signer.ts).
  */
 import type { Command } from "commander";
 import { action, common, type CommonOptions } from "../command.ts";
-import { parseAddress } from "../options.ts";
+import { parseAddress, parseUint } from "../options.ts";
 import { signerFrom, encryptKey } from "../signer.ts";
 import { loadDeployment } from "../../verifier/deployment.ts";
 import type { Chain } from "../../verifier/chain.ts";
@@ -87,6 +89,39 @@ export function registerChain(program: Command): void {
       });
     }));
 
+  onChain(attester.command("list"), false)
+    .description("list the gate's attesters: id, public key, binding, operator and status")
+    .action(action<[], ChainOptions>(async (out, o) => {
+      await withChain(o, out, async (chain) => {
+        const list = await chain.attesters();
+        out.result({ attesters: list }, list.length === 0 ? ["no attester registered"] : list.flatMap((a) => [
+          `attester ${a.attesterId}: ${a.status}, operator ${a.operator}`,
+          `  key Ax ${a.Ax}`,
+          `  key Ay ${a.Ay}`,
+          `  binding ${a.binding}`,
+        ]));
+      });
+    }));
+
+  onChain(attester.command("revoke"), true)
+    .description("withdraw the attester's word for an account: attestations it made before --from back no proof, and a record resting on one stops counting (the attester's operator)")
+    .requiredOption("--attester-id <n>", "the attester's id on the gate (solvency attester list)")
+    .requiredOption("--account <address>", "the account whose attestations are withdrawn")
+    .option("--from <unix-seconds|now>", "the new floor: attestations made before it no longer count", "now")
+    .action(action<[], ChainOptions & { attesterId: string; account: string; from: string }>(async (out, o) => {
+      const attesterId = parseUint(o.attesterId, "--attester-id", 2n ** 32n - 1n);
+      if (attesterId === 0n) throw new InputError("attester ids start at 1", "--attester-id", "see solvency attester list");
+      const account = parseAddress(o.account, "--account");
+      const from = o.from.trim() === "now" ? undefined : parseUint(o.from, "--from", 2n ** 40n - 1n);
+      await withChain(o, out, async (chain) => {
+        const signer = await signerFrom(o, chain.provider);
+        const r = await out.step("raising the attestation floor", () => chain.raiseAttestationFloor(attesterId, account, from, signer));
+        out.result({ attesterId, account, floor: r.floor, previousFloor: r.previous, transaction: r.receipt.hash }, [
+          `attester ${attesterId} withdrew its word for ${account}: attestations made before ${iso(r.floor)} no longer count (tx ${r.receipt.hash})`,
+        ]);
+      });
+    }));
+
   onChain(program.command("submit"), true)
     .description("submit a proof: a solvency proof by its account (optionally borrowing), an insolvency proof by anyone")
     .argument("<proof>", "proof file (from solvency prove)")
@@ -122,7 +157,9 @@ export function registerChain(program: Command): void {
           `  solvent (initial tier):     ${s.solventInitial ? "yes" : "no"}`,
           `  solvent (maintenance tier): ${s.solventMaintenance ? "yes" : "no"}`,
           `  insolvency proven:          ${s.insolvent ? "yes" : "no"}`,
-          `  last proof: tier ${s.tier}, round ${s.round}, proven ${iso(s.provenAt)}, valid until ${iso(s.validUntil)}`,
+          `  last proof: tier ${s.tier}, round ${s.round}, attester ${s.attesterId}, attested ${iso(s.attestedAt)}`,
+          `  record expires: ${s.validUntil === 0n ? "no solvency record" : `${iso(s.validUntil)}${s.validUntil < s.now ? " (lapsed)" : ""}`}`,
+          `  liquidatable after: ${s.debt === 0n ? "never while it owes nothing" : s.liquidatable !== "none" ? `now (${s.liquidatable})` : `${iso(s.liquidatableAfter)} (record expiry + ${s.gracePeriod}s grace)`}`,
           `  nonces: solvency ${s.solvencyNonce}, insolvency ${s.insolvencyNonce}`,
           `  venue: escrow ${s.escrowTokens} collateral tokens, debt ${s.debtTokens} credit tokens${s.frozen ? ", FROZEN" : ""}`,
           `  liquidatable: ${s.liquidatable === "none" ? "no" : `yes (${s.liquidatable})`}`,

@@ -1,6 +1,7 @@
 /**
  * `solvency prove` (a solvency or insolvency proof from a portfolio, an attestation and a published
- * round, checked locally before it is written) and `solvency verify` (off chain).
+ * round, checked locally before it is written; with --rpc, the terms are read from the chain and checked
+ * first against everything the gate would refuse) and `solvency verify` (off chain).
  */
 import type { Command } from "commander";
 import { action, common, type CommonOptions } from "../command.ts";
@@ -72,8 +73,8 @@ export function registerProof(program: Command): void {
     .option("--claim <claim>", "solvent or insolvent", "solvent")
     .option("--tier <tier>", "the ratio to prove against: initial or maintenance (default: initial for solvent, maintenance for insolvent)")
     .option("--ratio <bps>", "prove against this ratio in basis points instead of the venue's")
-    .option("--nonce <n>", "the proof's nonce (default with --rpc: the account's last accepted nonce + 1)")
-    .option("--liability <value-units>", "the venue's on-chain debt for the account, value units (default with --rpc: read from the venue; offline: 0)")
+    .option("--nonce <n>", "the proof's nonce: exactly the account's last accepted nonce + 1 (with --rpc: read from the gate)")
+    .option("--liability <value-units>", "the liability the proof states, value units (default with --rpc: the venue's debt; offline: 0); the gate accepts at least the debt for a solvency proof, at most the debt for an insolvency proof")
     .option("--borrow <amount>", "credit to borrow with this proof, whole tokens: its liability is counted (with --rpc; submit with the same --borrow)")
     .option("-o, --out <file>", "proof file to write", "proof.json")
     .option("-f, --force", "replace an existing file")
@@ -94,7 +95,7 @@ export function registerProof(program: Command): void {
       const { venue, deployment } = venueFrom(o);
       const portfolio = loadPortfolio(o.portfolio);
       checkUniverse(portfolio, universeOf(venue), venue.name);
-      const { poseidonReady, loadAttestation, addressOf, portfolioCommitment, loadRound, Prover, proofRecord, proofJson, buildInput } = await load();
+      const { poseidonReady, loadAttestation, addressOf, portfolioCommitment, attesterBinding, loadRound, Prover, proofRecord, proofJson, buildInput } = await load();
       await poseidonReady();
       const attestation = await loadAttestation(o.attestation);
       if (attestation.instance !== venue.instance.name) {
@@ -110,11 +111,16 @@ export function registerProof(program: Command): void {
       let terms: Terms;
       if (o.rpc) {
         if (!deployment) throw new InputError("--rpc needs --deployment", "command line", "pass --deployment FILE (written by scripts/deploy.ts)");
+        if (attestation.domain.chainId !== deployment.chainId || attestation.domain.gate !== BigInt(deployment.contracts.gate)) {
+          throw new InputError("the attestation was made for another chain or gate", o.attestation, "ask the attester for an attestation for this deployment (solvency attest --deployment)");
+        }
         const { connect } = await import("../../verifier/chain.ts");
         const chain = await connect(o.rpc, deployment);
         try {
+          const attesterId = await chain.attesterIdOf(attesterBinding(attestation.attester, attestation.domain));
           terms = await chain.proofTerms({
             account: addressOf(attestation.account), claim, tier, roundFile: o.round,
+            attestation: { attesterId, attestedAt: attestation.attestedAt, expiresAt: attestation.expiresAt },
             nonce: o.nonce ? parseUint(o.nonce, "--nonce", 2n ** 32n - 1n) : undefined,
             ratioBps: o.ratio ? parseUint(o.ratio, "--ratio", RATIO_LIMIT - 1n) : undefined,
             liability: o.liability ? parseUint(o.liability, "--liability", LIABILITY_LIMIT - 1n) : undefined,
@@ -126,6 +132,7 @@ export function registerProof(program: Command): void {
       } else {
         if (o.borrow) throw new InputError("--borrow needs --rpc", "command line", "offline, give the whole liability in value units with --liability");
         terms = offlineTerms(o, venue, tier, loadRound);
+        if (attestation.expiresAt <= BigInt(Math.floor(Date.now() / 1000))) out.warn(`the attestation expired at ${new Date(Number(attestation.expiresAt) * 1000).toISOString()}: the gate will refuse a proof resting on it`);
       }
       if (terms.round.timestamp > BigInt(Math.floor(Date.now() / 1000)) + 300n) out.warn("the round's timestamp is in the future");
       const prover = Prover.load(venue.instance.name);
@@ -168,11 +175,11 @@ export function registerProof(program: Command): void {
       if (r.setup.development) out.warn("the proof was made with a development trusted setup: it convinces no one outside testing");
       out.result({
         file, valid: true, instance: r.instance, claim: r.claim, account: r.account, nonce: r.nonce, ratioBps: r.ratioBps,
-        attestedAt: r.attestedAt, round: r.round, publicLiability: r.publicLiability, domain: r.domain,
+        attestedAt: r.attestedAt, expiresAt: r.expiresAt, round: r.round, publicLiability: r.publicLiability, domain: r.domain,
         development: r.setup.development, verificationKey: v.verificationKey,
       }, [
         `valid: ${r.account} is ${r.claim} at ${r.ratioBps} bps`,
-        `round ${r.round.roundId}, nonce ${r.nonce}, attested ${new Date(Number(r.attestedAt) * 1000).toISOString()}, liability ${r.publicLiability} value units`,
+        `round ${r.round.roundId}, nonce ${r.nonce}, attested ${new Date(Number(r.attestedAt) * 1000).toISOString()} until ${new Date(Number(r.expiresAt) * 1000).toISOString()}, stated liability ${r.publicLiability} value units`,
         `domain: chain ${r.domain.chainId}, gate ${addressOf(r.domain.gate)}; circuit ${r.instance}${r.setup.development ? " (development setup)" : ""}`,
       ]);
     }));

@@ -76,7 +76,7 @@ describe("solvency CLI against a Hardhat node: the whole story @slow", function 
     const submitted = await run(["submit", "proof.json", "--keystore", "alice.json", "--json"], { SOLVENCY_KEYSTORE_PASSWORD: "pw" });
     expectSuccess(submitted);
     expect(json<{ tier: string }>(submitted).tier).to.equal("initial");
-    expectFailure(await run(["submit", "proof.json"], as("alice")), 3, /nonce 1 is not above the last accepted nonce 1 — .* — prove again with --nonce 2/);
+    expectFailure(await run(["submit", "proof.json"], as("alice")), 3, /nonce 1 is not the account's next nonce 2 — preflight: the proof file — prove again with --nonce 2/);
     const status = json<{ solventInitial: boolean; solvencyNonce: string; liquidatable: string }>(await run(["status", ALICE, "--json"]));
     expect(status).to.include({ solventInitial: true, solvencyNonce: "1", liquidatable: "none" });
   });

@@ -4,6 +4,7 @@
  * and records that stop counting when what they rest on is withdrawn (risk parameters, attester, floor).
  * Each test names the attack or finding it refuses.
  */
+import { randomBytes } from "node:crypto";
 import { expect } from "chai";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
 import { attesterPublicKey } from "../../prover/attestation.ts";
@@ -154,6 +155,7 @@ describe("contracts: the proof lifecycle over time (real proofs)", function () {
     await expect(sys.gate.getFunction("raiseAttestationFloor")(sys.attesterId, sys.alice.address, floor))
       .to.be.revertedWithCustomError(sys.gate, "FloorNotRaised").withArgs(floor, floor);
     expect(await solvent(sys.alice.address)).to.equal(false);
+    expect((await state(sys.alice.address)).validUntil).to.equal(await now(sys));
     await expect(solvency(next, sys.alice)).to.be.revertedWithCustomError(sys.gate, "AttestationBelowFloor").withArgs(t, floor);
   });
 
@@ -208,8 +210,15 @@ describe("contracts: the proof lifecycle over time (real proofs)", function () {
       .to.be.revertedWithCustomError(sys.gate, "InvalidAttesterKey").withArgs(twisted.Ax, twisted.Ay);
     await expect(sys.gate.getFunction("registerAttester")(0n, 1n, sys.admin.address)).to.be.revertedWithCustomError(sys.gate, "InvalidAttesterKey");
     await expect(sys.gate.getFunction("registerAttester")(key.Ax, key.Ay + 1n, sys.admin.address)).to.be.revertedWithCustomError(sys.gate, "InvalidAttesterKey");
+    // Keys of fresh secrets are in the subgroup; each plus the order-two point is not.
+    for (let i = 0; i < 4; i++) {
+      const fresh = attesterPublicKey(new Uint8Array(randomBytes(32)));
+      await expect(sys.gate.getFunction("registerAttester")(FIELD - fresh.Ax, FIELD - fresh.Ay, sys.admin.address))
+        .to.be.revertedWithCustomError(sys.gate, "InvalidAttesterKey");
+      await expect(sys.gate.getFunction("registerAttester")(fresh.Ax, fresh.Ay, sys.admin.address)).to.emit(sys.gate, "AttesterRegistered");
+    }
     await expect(sys.gate.getFunction("registerAttester")(key.Ax, key.Ay, sys.admin.address)).to.emit(sys.gate, "AttesterRegistered");
     await expect(sys.gate.getFunction("registerAttester")(key.Ax, key.Ay, sys.admin.address))
-      .to.be.revertedWithCustomError(sys.gate, "AttesterKeyRegistered").withArgs(sys.attesterId + 1n);
+      .to.be.revertedWithCustomError(sys.gate, "AttesterKeyRegistered").withArgs(sys.attesterId + 5n);
   });
 });
