@@ -13,9 +13,16 @@ export const OTHER_SECRET = Uint8Array.from({ length: 32 }, (_, i) => 200 - i);
 export const DOMAIN: Domain = { chainId: 31337n, gate: 0x5fbdb2315678afecb367f032d93f642f64180aa3n };
 export const ACCOUNT = 0x70997970c51812dc3a010c7d01b50e0d17dc79c8n;
 
+let eddsa: Awaited<ReturnType<typeof eddsaReady>> | undefined;
+/** circomlibjs' EdDSA, for helpers that sign what prover/attestation.ts refuses to (after ready()). */
+export function EDDSA(): Awaited<ReturnType<typeof eddsaReady>> {
+  if (!eddsa) throw new Error("await ready() before signing");
+  return eddsa;
+}
+
 export async function ready(): Promise<void> {
   await poseidonReady();
-  await eddsaReady();
+  eddsa = await eddsaReady();
 }
 
 export function universe(n: number, m: number): { assets: AssetRisk[]; markets: MarketRisk[]; risk: RiskFactors } {
