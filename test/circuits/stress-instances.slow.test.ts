@@ -46,7 +46,7 @@ describe(`${NAME} (stress instance, built on demand) @slow`, function () {
     await assertStressAgreesWithModel(checker, N, M, S, 30, 4);
   });
 
-  it("refuses an out-of-range multiplier in the last scenario's last slot that packs to the committed element", async () => {
+  it("refuses an out-of-range multiplier in the last scenario's last slot at its range check", async () => {
     const rows = req.scenarios.map((r) => [...r]);
     const k = N + M - 1;
     rows[S - 1]![k] = rows[S - 1]![k]! + 2n ** 15n; // 15 bits of room no more: the range check's job
