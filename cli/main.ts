@@ -14,6 +14,7 @@ import { registerProof } from "./commands/proof.ts";
 import { registerChain } from "./commands/chain.ts";
 import { registerBuild } from "./commands/build.ts";
 import { registerVenue } from "./commands/venue.ts";
+import { registerRisk } from "./commands/risk.ts";
 
 const pkg = JSON.parse(readFileSync(fileURLToPath(new URL("../package.json", import.meta.url)), "utf8")) as { version: string };
 
@@ -36,6 +37,7 @@ export function program(): Command {
   registerChain(p);
   registerVenue(p);
   registerBuild(p);
+  registerRisk(p);
   // Usage errors: one line `error: what — where — fix`, exit code 1; with --json also one JSON
   // document on stdout. Help and version text, with --json, become a document too.
   const configure = (c: Command): void => {

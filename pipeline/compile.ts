@@ -40,6 +40,8 @@ export function tagsSource(): string {
   return lines.join("\n") + "\n";
 }
 
+const parameters = (inst: InstanceSpec): string => [inst.assets, inst.positions, ...(inst.scenarios === undefined ? [] : [inst.scenarios])].join(", ");
+
 /** The generated main component of an instance, from circuits/manifest.json. */
 export function mainSource(inst: InstanceSpec): string {
   return [
@@ -48,7 +50,7 @@ export function mainSource(inst: InstanceSpec): string {
     `// ${inst.name}: ${inst.role}. Generated from circuits/manifest.json. Do not edit.`,
     `include "${inst.source}";`,
     "",
-    `component main {public [${PUBLIC_SIGNAL_NAMES.join(", ")}]} = ${inst.template}(${inst.assets}, ${inst.positions});`,
+    `component main {public [${PUBLIC_SIGNAL_NAMES.join(", ")}]} = ${inst.template}(${parameters(inst)});`,
     "",
   ].join("\n");
 }
@@ -123,7 +125,7 @@ export function compile(inst: InstanceSpec, force = false): CircuitInfo {
     }
   }
 
-  console.log(`${inst.name}: compiling ${inst.template}(${inst.assets}, ${inst.positions}) ...`);
+  console.log(`${inst.name}: compiling ${inst.template}(${parameters(inst)}) ...`);
   const t0 = performance.now();
   const tmp = path.join(BUILD_DIR, "circuits", `.${inst.name}.tmp`);
   rmSync(tmp, { recursive: true, force: true });

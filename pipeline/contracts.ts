@@ -83,6 +83,10 @@ function protocolSpecSource(): string {
   c("MAX_ASSETS", B.maxAssets, "largest asset universe");
   c("MAX_MARKETS", B.maxPositions, "largest perpetual-market universe");
   c("PRICE_DECIMALS", spec.units.priceDecimals, "decimals of oracle prices");
+  c("MULTIPLIER_BITS", B.multiplierBits, "width of a stress-scenario multiplier (bps)");
+  c("MULTIPLIER_LIMIT", bits(B.multiplierBits), `stress-scenario multipliers are below 2^${B.multiplierBits}`);
+  c("MULTIPLIERS_PER_ELEMENT", B.multipliersPerElement, "multipliers packed into one element of the scenario commitment");
+  c("MAX_SCENARIOS", B.maxScenarios, "largest number of stress scenarios");
   lines.push("}", "");
   return lines.join("\n");
 }

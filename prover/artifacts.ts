@@ -18,6 +18,8 @@ export interface InstanceSpec {
   source: string;
   assets: number;
   positions: number;
+  /** stress instances only: the number of joint price scenarios S */
+  scenarios?: number;
   role: string;
   default: boolean;
 }

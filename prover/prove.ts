@@ -11,7 +11,7 @@ import type { Groth16Proof } from "snarkjs";
 import { artifacts, buildCommand, instance as instanceSpec, type InstanceSpec } from "./artifacts.ts";
 import { InputError } from "./files.ts";
 import { readSetupInfo, type SetupInfo } from "./setup-info.ts";
-import { buildInput, publicSignalArray, type ProofRequest, type PublicSignals } from "./witness.ts";
+import { buildInput, publicSignalArray, type CircuitInput, type ProofRequest, type PublicSignals } from "./witness.ts";
 import type { Valuation } from "./ratio.ts";
 
 /** What a proof carries about the trusted setup it was made with. */
@@ -90,6 +90,15 @@ export class Prover {
         "--instance", "prove with the instance the venue was deployed for");
     }
     const { input, publicSignals: signals, valuation } = buildInput(req);
+    return { ...(await this.proveInput(input, signals)), valuation };
+  }
+
+  /**
+   * Proves a circuit input the caller built from a reference model (buildInput, or buildStressInput for a
+   * stress instance) and checks the proof locally against the public signals the model expects.
+   */
+  async proveInput(input: CircuitInput, signals: PublicSignals): Promise<Omit<ProofResult, "valuation">> {
+    const inst = this.instance;
     const t0 = performance.now();
     const { proof, publicSignals } = await snarkjs.groth16.fullProve(input, this.wasm, this.zkey);
     const expected = publicSignalArray(signals).map(String);
@@ -99,7 +108,7 @@ export class Prover {
     if (!(await snarkjs.groth16.verify(this.verificationKey, publicSignals, proof))) {
       throw new ProofFailed(`the proof does not verify against ${inst.name}'s verification key: the zkey and verification key disagree; rebuild with \`npm run setup\``);
     }
-    return { instance: inst.name, proof, publicSignals, signals, valuation, setup: this.setup, milliseconds: Math.round(performance.now() - t0) };
+    return { instance: inst.name, proof, publicSignals, signals, setup: this.setup, milliseconds: Math.round(performance.now() - t0) };
   }
 }
 

@@ -28,11 +28,21 @@ import { slotMedians } from "../oracle/median.ts";
 import { proofCalldata } from "../verifier/calldata.ts";
 import { TIERS } from "../verifier/chain.ts";
 import { deployVenue } from "../pipeline/deploy.ts";
+import { instance as instanceSpec } from "../prover/artifacts.ts";
+import { venueScenarios } from "../prover/venue.ts";
+import { scenarioCommitment, StressClaimDoesNotHold, type StressRequest } from "../prover/stress.ts";
+import { proveStress } from "../prover/prove-stress.ts";
+import { deploy } from "../verifier/contracts.ts";
+import { loadHistory } from "../risk/history.ts";
+import { minRows } from "../risk/haircuts.ts";
+import { calibrate } from "../risk/calibrate.ts";
 
 const EXAMPLES = path.join(ROOT, "examples");
 /** Value units per US dollar (circuits/spec.json units.value: one value unit is 1e-26 USD). */
 const USD_DECIMALS = 26;
 const CREDIT_DECIMALS = 18;
+/** The small stress instance the demo's stress tier uses (circuits/manifest.json). */
+const STRESS_INSTANCE = "Stress_4x2x4";
 
 class DemoFailure extends Error {}
 
@@ -147,6 +157,62 @@ async function main(): Promise<void> {
   expectThat(((await margin.getFunction("positionOf")(instAddr)) as bigint[])[1] === borrow, "the venue lent 40,000 credit tokens");
   expectThat(((await credit.getFunction("balanceOf")(instAddr)) as bigint) === borrow, "the institution holds them");
 
+  step("Governance adds a stress tier: joint scenarios calibrated from price history, plus an extreme correlated crash");
+  const calibrated = calibrate(loadHistory(path.join(EXAMPLES, "history.csv"), { minRows: minRows(10) }), { confidence: 0.99, horizonDays: 10, stepBps: 50, maxScenarios: 3 });
+  const extreme = { name: "extreme: WETH, WBTC and ETH-PERP −35% together", multipliersBps: { WETH: 6500, WBTC: 6500, "ETH-PERP": 6500 } };
+  const stressVenue = { ...venue, stress: { ratioBps: 10000n, scenarios: [...calibrated.scenarios.map((c) => ({ name: c.name, multipliersBps: c.multipliersBps })), extreme] } };
+  const stressInstance = instanceSpec(STRESS_INSTANCE);
+  const scenarios = venueScenarios(stressVenue, stressInstance.assets, stressInstance.positions, stressInstance.scenarios!);
+  for (const [i, sc] of stressVenue.stress.scenarios.entries()) say(`scenario ${i + 1}: ${sc.name}: ${Object.entries(sc.multipliersBps).map(([k, m]) => `${k} ${((m - 10000) / 100).toFixed(1)}%`).join(", ")}`);
+  const stressVerifier = await deploy(`Groth16Verifier_${STRESS_INSTANCE}`, governor!);
+  const stressGate = await deploy("StressGate", governor!, [
+    { admin: await governor!.getAddress(), verifier: await stressVerifier.getAddress(), gate: deployed.contracts.gate, poseidon8: deployed.contracts.poseidon8, stressRatioBps: 10000 },
+    scenarios.matrix,
+  ]);
+  await tx(margin.getFunction("setStressRequirement")(await stressGate.getAddress(), true, false));
+  say(`stress gate ${await stressGate.getAddress()} (circuit ${STRESS_INSTANCE}): every scenario at a 100% stress ratio, required to borrow`);
+  expectThat(BigInt(await stressGate.getFunction("scenarioCommitment")()) === scenarioCommitment(scenarios.matrix), "the stress gate commits exactly these scenarios");
+
+  const stressProver = Prover.load(STRESS_INSTANCE);
+  const stressRequest = (nonce: bigint, publicLiability: bigint): StressRequest => ({
+    portfolio: encoded, round: round1.round, risk, attestation, publicLiability, nonce, ratioBps: 10000n, claim: 1n,
+    scenarios: scenarios.matrix, scenarioNames: scenarios.names,
+  });
+
+  step("The institution asks for 70,000 more credit: the plain initial ratio holds, the extreme crash does not");
+  const big = 70_000n * 10n ** BigInt(CREDIT_DECIMALS);
+  const bigDebt = (borrow + big) * liabilityFactor;
+  say(`plain ratio with ${usd(bigDebt)} of venue debt: ${bps(ratioBpsOf(valuate(encoded, round1.round, risk, bigDebt)))} (≥ ${bps(venue.ratios.initialBps)})`);
+  const pBig = await prove(request(round1.round, 1n, venue.ratios.initialBps, 3n, bigDebt), "initial-tier proof");
+  let stressRefused: StressClaimDoesNotHold | undefined;
+  try {
+    await proveStress(stressProver, stressRequest(1n, bigDebt));
+  } catch (err) {
+    if (!(err instanceof StressClaimDoesNotHold)) throw err;
+    stressRefused = err;
+  }
+  say(stressRefused ? `prover: ${stressRefused.message}` : "prover: (no refusal)");
+  expectThat(stressRefused !== undefined && stressRefused.result.failing.length === 1 && scenarios.names[stressRefused.result.failing[0]!] === extreme.name, "the prover names the one scenario that fails: the extreme correlated crash");
+  let venueRefused = false;
+  try {
+    await tx(asInst(margin).getFunction("borrow")(big, proofCalldata(pBig.proof), basis(round1.round.roundId, bigDebt, 3n)));
+  } catch (err) {
+    venueRefused = /NotStressed/.test(String((err as Error).message)) || (margin.interface.parseError((err as { data?: string }).data ?? "0x")?.name === "NotStressed");
+  }
+  expectThat(venueRefused, "the venue refuses the borrow: it requires the stress tier");
+
+  step("It asks for 20,000 instead: the portfolio survives every scenario, so it proves the stress tier and borrows");
+  const more = 20_000n * 10n ** BigInt(CREDIT_DECIMALS);
+  const moreDebt = (borrow + more) * liabilityFactor;
+  const ps = await proveStress(stressProver, stressRequest(1n, moreDebt));
+  say(`stress proof: proved and verified locally in ${(ps.milliseconds / 1000).toFixed(1)}s; worst scenario ratio ${bps(ps.stress.valuations.map(ratioBpsOf).reduce((a, b) => (b !== null && (a === null || b < a) ? b : a), null as bigint | null))}`);
+  await tx(asInst(stressGate).getFunction("proveStress")(proofCalldata(ps.proof), basis(round1.round.roundId, moreDebt, 1n)));
+  expectThat((await stressGate.getFunction("isStressed")(instAddr, moreDebt)) as boolean, "the stress gate records the account for its debt after the borrow");
+  const pMore = await prove(request(round1.round, 1n, venue.ratios.initialBps, 3n, moreDebt), "initial-tier proof");
+  await tx(asInst(margin).getFunction("borrow")(more, proofCalldata(pMore.proof), basis(round1.round.roundId, moreDebt, 3n)));
+  expectThat(((await margin.getFunction("positionOf")(instAddr)) as bigint[])[1] === borrow + more, "the venue lent 20,000 more credit tokens");
+  const debtNow = moreDebt;
+
   step("Prices crash (examples/prices-crash.yaml): three reporters sign, but the move is beyond WETH's guard");
   await networkHelpers.time.increase(600);
   const crashQuote = loadPrices(path.join(EXAMPLES, "prices-crash.yaml"), venue);
@@ -166,11 +232,11 @@ async function main(): Promise<void> {
   expectThat(round2.round.roundId === 2n && round2.signers.length === 4, "with every reporter confirming it, round 2 is on chain");
 
   step("The institution tries to prove the maintenance ratio at the new prices: the prover refuses");
-  const v3 = valuate(encoded, round2.round, risk, newDebt);
+  const v3 = valuate(encoded, round2.round, risk, debtNow);
   say(`weighted collateral ${usd(v3.collateralSide / 10000n)} vs weighted liabilities ${usd(v3.liabilitySide / 10000n)}: ratio ${bps(ratioBpsOf(v3))} < ${bps(venue.ratios.maintenanceBps)}`);
   let refused: ClaimDoesNotHold | undefined;
   try {
-    await prover.prove(request(round2.round, 1n, venue.ratios.maintenanceBps, 3n, newDebt));
+    await prover.prove(request(round2.round, 1n, venue.ratios.maintenanceBps, 4n, debtNow));
   } catch (err) {
     if (!(err instanceof ClaimDoesNotHold)) throw err;
     refused = err;
@@ -179,10 +245,10 @@ async function main(): Promise<void> {
   expectThat(refused !== undefined, "no solvency proof can be made: the circuit would reject it and the prover says why");
 
   step("The attester, who holds the witness, posts an insolvency proof (no portfolio revealed)");
-  const p3 = await prove(request(round2.round, 0n, venue.ratios.maintenanceBps, 1n, newDebt), "insolvency proof");
+  const p3 = await prove(request(round2.round, 0n, venue.ratios.maintenanceBps, 1n, debtNow), "insolvency proof");
   const s3 = unpackStatement(p3.signals.statement);
   say(`the proof states only: account ${instAddr}, claim ${s3.claim === 0n ? "below" : "above"} ${bps(s3.ratioBps)}, round ${round2.round.roundId}`);
-  await tx((gate.connect(attesterAccount!) as Contract).getFunction("proveInsolvency")(instAddr, proofCalldata(p3.proof), basis(round2.round.roundId, newDebt, 1n)));
+  await tx((gate.connect(attesterAccount!) as Contract).getFunction("proveInsolvency")(instAddr, proofCalldata(p3.proof), basis(round2.round.roundId, debtNow, 1n)));
   expectThat((await gate.getFunction("isInsolvent")(instAddr)) as boolean, "the gate marks the account insolvent");
   expectThat(Number(await margin.getFunction("liquidationReason")(instAddr)) === 2, "the venue now allows liquidation (reason: insolvent)");
 

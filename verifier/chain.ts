@@ -183,6 +183,7 @@ export function explain(name: string, args: readonly unknown[]): { problem: stri
     case "FloorNotRaised": return { problem: `the floor ${when(args[0])} is not above the account's current floor ${when(args[1])}`, fix: "give a later --from (or --from now)" };
     case "FloorInFuture": return { problem: `the floor ${a[0]} is after the chain's time ${a[1]}`, fix: "use --from now or an earlier time" };
     case "AgeOutOfRange": return { problem: `max price age ${a[0]}s, max attestation age ${a[1]}s and round grace ${a[2]}s are out of range`, fix: "give ages from 1s to 365 days and a round grace of at most the max price age" };
+    case "NotStressed": return { problem: `the venue requires the stress tier for this action: account ${a[0]} has no current stress record covering ${a[1]} value units`, fix: "prove the stress tier (StressGate.proveStress) stating at least the debt after the action, then retry" };
     default: return { problem: `the contract refused: ${name}(${a.join(", ")})`, fix: "see the contract's NatSpec for this error" };
   }
 }

@@ -102,8 +102,8 @@ describe("contracts: on-chain hashes and commitments equal the prover's", functi
     expect(published.priceCommitment).to.equal(priceCommitment(published.round));
     expect(published.riskCommitment).to.equal(risk);
     expect(published.context).to.equal(contextHash(priceCommitment(published.round), risk));
-    const [context, timestamp, , version] = await sys.oracle.getFunction("round")(published.round.roundId);
-    expect([context, timestamp, version]).to.deep.equal([published.context, published.round.timestamp, 1n]);
+    const [context, timestamp, supersededAt, version] = await sys.oracle.getFunction("round")(published.round.roundId);
+    expect([context, timestamp, supersededAt, version]).to.deep.equal([published.context, published.round.timestamp, 0n, 1n]);
   });
 
   it("SolvencyGate binds an attester key to this chain and gate as attesterBinding() does", async function () {
@@ -116,7 +116,8 @@ describe("contracts: on-chain hashes and commitments equal the prover's", functi
 
   it("SolvencyGate refuses a key that is not a Baby Jubjub point", async function () {
     const key = attesterPublicKey(ATTESTER_SECRET);
-    await expect(sys.gate.getFunction("registerAttester")(key.Ax, key.Ay + 1n, sys.admin.address)).to.be.revertedWithCustomError(sys.gate, "InvalidAttesterKey");
-    await expect(sys.gate.getFunction("registerAttester")(key.Ax + FIELD, key.Ay, sys.admin.address)).to.be.revertedWithCustomError(sys.gate, "InvalidAttesterKey");
+    const operator = sys.admin.address;
+    await expect(sys.gate.getFunction("registerAttester")(key.Ax, key.Ay + 1n, operator)).to.be.revertedWithCustomError(sys.gate, "InvalidAttesterKey");
+    await expect(sys.gate.getFunction("registerAttester")(key.Ax + FIELD, key.Ay, operator)).to.be.revertedWithCustomError(sys.gate, "InvalidAttesterKey");
   });
 });

@@ -9,14 +9,14 @@ import { expect } from "chai";
 import { existsSync, readFileSync } from "node:fs";
 import { artifacts, manifest } from "../../prover/artifacts.ts";
 import { attest } from "../../prover/attestation.ts";
-import { attesterBinding, contextHash, packStatement, type Domain } from "../../prover/commitments.ts";
+import { attestationMessage, attesterBinding, contextHash, packStatement, type Domain } from "../../prover/commitments.ts";
 import type { EncodedPortfolio, PriceRound, RiskFactors } from "../../prover/model.ts";
 import { chainHash } from "../../prover/poseidon.ts";
 import { FIELD, STATEMENT_FIELDS, TERMS_FIELDS, TAGS, spec } from "../../prover/spec.ts";
 import { buildInput, ClaimDoesNotHold, type CircuitInput, type ProofRequest } from "../../prover/witness.ts";
 import { ConstraintChecker, type ConstraintFailure } from "../../verifier/constraints.ts";
 import { WitnessError } from "../../verifier/witness_calculator.ts";
-import { ATTESTER_SECRET } from "./fixtures.ts";
+import { ATTESTER_SECRET, EDDSA } from "./fixtures.ts";
 
 const checkers = new Map<string, Promise<ConstraintChecker>>();
 
@@ -94,6 +94,20 @@ export const mod = (x: bigint): bigint => ((x % FIELD) + FIELD) % FIELD;
 
 const AMOUNT_SHIFT = BigInt(spec.bounds.amountBits);
 
+/**
+ * The attester's signature over any (attestedAt, expiresAt), in order or not: the circuit does not order
+ * them (the gate does), so a raw case at a boundary of one may need the other anywhere.
+ */
+function attestUnordered(secret: Uint8Array, account: bigint, domain: Domain, attestedAt: bigint, expiresAt: bigint, portfolio: bigint): ReturnType<typeof attest> {
+  if (expiresAt > attestedAt) return attest(secret, account, domain, attestedAt, expiresAt, portfolio);
+  // attest() refuses an expiry at or before the attestation time: sign the same message directly
+  const E = EDDSA();
+  const msg = attestationMessage(account, domain, attestedAt, expiresAt, portfolio);
+  const sig = E.signPoseidon(secret, E.F.e(msg));
+  const keyed = attest(secret, account, domain, 0n, 1n, portfolio); // for the key and the other fields
+  return { ...keyed, attestedAt, expiresAt, signature: { R8x: E.F.toObject(sig.R8[0]), R8y: E.F.toObject(sig.R8[1]), S: sig.S } };
+}
+
 /** The portfolio's elements as the circuit computes them: in the field, without range checks. */
 export function rawPortfolioElements(c: RawCase): bigint[] {
   return [
@@ -131,7 +145,7 @@ export function rawInput(c: RawCase, signing: RawSigning = {}): CircuitInput {
   const portfolio = chainHash(TAGS.portfolio, elements);
   const domain = { chainId: mod(c.domain.chainId), gate: mod(c.domain.gate) };
   const s = signing.signed ?? {};
-  const attestation = attest(signing.secret ?? ATTESTER_SECRET, mod(s.account ?? c.account), s.domain ?? domain,
+  const attestation = attestUnordered(signing.secret ?? ATTESTER_SECRET, mod(s.account ?? c.account), s.domain ?? domain,
     mod(s.attestedAt ?? c.attestedAt), mod(s.expiresAt ?? c.expiresAt), s.portfolioCommitment ?? portfolio);
   const r = c.round;
   const f = c.risk;

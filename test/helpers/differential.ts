@@ -72,7 +72,8 @@ export function differentialCase(n: number, m: number): fc.Arbitrary<Differentia
     claim: fc.constantFrom(0n as const, 1n as const),
     account: fc.bigInt(0n, 2n ** 160n - 1n),
     nonce: fc.bigInt(0n, 2n ** 32n - 1n),
-    attestedAt: fc.bigInt(0n, 2n ** 40n - 1n),
+    // the signed expiry, a day later, must fit its 40 bits too
+    attestedAt: fc.bigInt(0n, 2n ** 40n - 1n - 86400n),
   }).map((c) => {
     const portfolio: EncodedPortfolio = { collateral: c.collateral, debt: c.debt, positions: c.positions, salt: c.salt };
     const round = { roundId: c.roundId, timestamp: c.timestamp, prices: c.prices, marks: c.marks };
