@@ -27,7 +27,8 @@ include "scenario.circom";
  *   scenarioCommitment = chainHash(TAG_SCENARIOS, packed multipliers)   (ScenarioSet)
  *
  * Bound analysis, beyond Solvency's (collateral, debt, |size| < 2^96, entry < 2^56 range-checked here;
- * price, mark < 2^56 and factors < 2^74 fixed by the committed context; publicLiability < 2^128 and
+ * price, mark < 2^56 range-checked here (PriceCommitment packs them); factors < 2^74 fixed by the committed
+ * context; publicLiability < 2^128 and
  * ratioBps < 2^16 range-checked here):
  *   every multiplier m < 2^15                 range-checked here (ScenarioSet, Check 5)
  *   exposure W < 2^221                        range-checked here (Check 6), where
@@ -115,12 +116,7 @@ template Stress(N, M, S) {
     }
 
     // Check (3): the prices, risk parameters and scenarios are the committed ones.
-    signal priceElements[2 + N + M];
-    priceElements[0] <== roundId;
-    priceElements[1] <== roundTime;
-    for (var i = 0; i < N; i++) { priceElements[2 + i] <== prices[i]; }
-    for (var j = 0; j < M; j++) { priceElements[2 + N + j] <== marks[j]; }
-    signal priceCommitment <== ChainHash(2 + N + M, TAG_PRICES())(priceElements);
+    signal priceCommitment <== PriceCommitment(N, M, TAG_PRICES())(roundId, roundTime, prices, marks);
 
     signal riskElements[2 * N + 3 * M];
     for (var i = 0; i < N; i++) {

@@ -89,7 +89,7 @@ describe("solvency CLI, chain and RPC failures", function () {
     const sign = (...more: string[]) => run(["oracle", "sign", "--deployment", "deployment.json", "--prices", "prices.yaml", "-o", "other.json", ...more], { SOLVENCY_PRIVATE_KEY: KEYS.alice });
     expectFailure(await sign("--at", "yesterday"), 1, /'yesterday' is not a time — --at/);
     expectFailure(await run(["oracle", "sign", "--deployment", "deployment.json", "--prices", "prices.yaml", "-o", "other.json"]), 1, /no signing key/);
-    expectFailure(await sign("-o", "report.json"), 1, /the output file already exists — report\.json/);
+    expectFailure(await sign("-o", "report.json"), 1, /the output file already exists — --out report\.json/);
     expectSuccess(await sign("--at", "2026-11-30T12:00:00Z"));
     expect(JSON.parse(readFileSync(path.join(dir, "other.json"), "utf8")).observedAt).to.equal("1796040000");
   });
@@ -97,7 +97,7 @@ describe("solvency CLI, chain and RPC failures", function () {
   it("oracle publish: refuses bad report files and an existing output before contacting the chain", async () => {
     const unreachable = "http://127.0.0.1:9";
     writeFileSync(path.join(dir, "taken.json"), "{}");
-    expectFailure(await run([...publish(unreachable, "-o", "taken.json")], { SOLVENCY_PRIVATE_KEY: KEYS.admin }), 1, /the output file already exists — taken\.json/);
+    expectFailure(await run([...publish(unreachable, "-o", "taken.json")], { SOLVENCY_PRIVATE_KEY: KEYS.admin }), 1, /the output file already exists — --out taken\.json/);
     expectFailure(await run(["oracle", "publish", "--deployment", "deployment.json", "--rpc", unreachable, "--signatures", "report.json", "report.json"], { SOLVENCY_PRIVATE_KEY: KEYS.admin }), 1, /signed twice/);
     expectFailure(await run(["oracle", "publish", "--deployment", "deployment.json", "--rpc", unreachable, "--signatures", "report.json", "other.json"], { SOLVENCY_PRIVATE_KEY: KEYS.admin }), 1, /every report of a round signs the same observation time/);
     const tampered = JSON.parse(readFileSync(path.join(dir, "report.json"), "utf8")) as { prices: string[] };

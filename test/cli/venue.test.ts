@@ -53,7 +53,7 @@ describe("solvency CLI on a local chain: venue commands, output checks before tr
     const before = readFileSync(path.join(dir, "round.json"), "utf8");
     // A valid second round, which the chain would accept: refused for its output file before it is sent.
     const second = await sign("prices.yaml", "2");
-    expectFailure(await run(["oracle", "publish", "--signatures", ...second, "-o", "round.json"], as("admin")), 1, /the output file already exists — round\.json — .*--force/);
+    expectFailure(await run(["oracle", "publish", "--signatures", ...second, "-o", "round.json"], as("admin")), 1, /the output file already exists — --out round\.json — .*--force/);
     expectFailure(await run(["oracle", "publish", "--signatures", ...second, "-o", "no-such-dir/round.json"], as("admin")), 1, /the output directory does not exist/);
     writeFileSync(path.join(dir, "negative-prices.yaml"), readFileSync(path.join(dir, "prices.yaml"), "utf8").replace('WETH: "3000"', 'WETH: "-3000"'));
     expectFailure(await solvency(dir, ["oracle", "sign", "--deployment", "deployment.json", "--prices", "negative-prices.yaml", "-o", "neg.json"], { SOLVENCY_PRIVATE_KEY: reporters[0]!.privateKey }), 1,
