@@ -71,7 +71,7 @@ export function targets(r: Omit<BenchResults, "targets">): TargetResult[] {
 }
 
 function submissions(r: Omit<BenchResults, "targets">): Array<{ action: string; gas: number | null; source: string }> {
-  const rows = r.gas?.report?.actions.filter((a) => SUBMISSION_ACTIONS.test(a.action)) ?? [];
+  const rows = r.gas?.report?.actions.filter((a) => SUBMISSION_ACTIONS.test(a.action) && a.instance === undefined) ?? [];
   if (rows.length > 0) return rows.map((a) => ({ action: a.action, gas: a.gas, source: "bench/gas.json (transaction receipt)" }));
   return [{ action: "prove solvency", gas: null, source: r.gas?.error ?? "scripts/gas.ts not run" }];
 }
@@ -156,7 +156,9 @@ export function markdown(r: BenchResults, resultsFile = "bench/results.json"): s
       out.push(`Receipts on a local Hardhat chain with real \`${g.instance}\` proofs, ${g.universe.assets} assets × ${g.universe.markets} markets. ` +
         "The Groth16 verifier's cost does not grow with the instance (every instance has the same four public signals).", "");
       out.push("| action | gas | note |", "|---|---:|---|");
-      for (const a of g.actions) out.push(`| ${a.action} | ${int(a.gas)} | ${a.note} |`);
+      const label = (a: (typeof g.actions)[number]): string =>
+        [a.action, a.instance ? `(${a.instance}${a.signatures !== undefined ? `, ${a.signatures} signature${a.signatures === 1 ? "" : "s"}` : ""})` : ""].filter(Boolean).join(" ");
+      for (const a of g.actions) out.push(`| ${label(a)} | ${int(a.gas)} | ${a.note ?? ""} |`);
     }
   }
   return out.join("\n");

@@ -100,7 +100,10 @@ export interface TargetResult {
 export const gasFileSchema = z.object({
   instance: z.string(),
   universe: z.object({ assets: z.number(), markets: z.number() }),
-  actions: z.array(z.object({ action: z.string(), gas: z.number().int().positive(), note: z.string() })).min(1),
+  /** the system's actions (with a note), publishing per universe and signature count, and submissions per instance */
+  actions: z.array(z.object({
+    action: z.string(), gas: z.number().int().positive(), note: z.string().optional(), instance: z.string().optional(), signatures: z.number().int().optional(),
+  })).min(1),
 }).passthrough();
 export type GasFile = z.infer<typeof gasFileSchema>;
 
