@@ -12,6 +12,7 @@ import { registerAttester } from "./commands/attester.ts";
 import { registerProof } from "./commands/proof.ts";
 import { registerChain } from "./commands/chain.ts";
 import { registerBuild } from "./commands/build.ts";
+import { registerWatch } from "./commands/watch.ts";
 
 const pkg = JSON.parse(readFileSync(fileURLToPath(new URL("../package.json", import.meta.url)), "utf8")) as { version: string };
 
@@ -32,6 +33,7 @@ export function program(): Command {
   registerProof(p);
   registerChain(p);
   registerBuild(p);
+  registerWatch(p);
   // Usage errors: one line `error: what — where — fix`, exit code 1.
   const configure = (c: Command): void => {
     c.exitOverride();
