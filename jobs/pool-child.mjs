@@ -4,6 +4,7 @@ import { register } from "tsx/esm/api";
 register();
 const { processJob, failureOf } = await import("./processor.ts");
 process.on("message", async (msg) => {
+  process.send({ started: msg.id });
   try {
     const result = await processJob(msg.job);
     process.send({ id: msg.id, ok: true, result });

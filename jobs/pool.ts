@@ -14,7 +14,14 @@ const CHILD = fileURLToPath(new URL("./pool-child.mjs", import.meta.url));
 
 interface Task { job: ProveJob; attempt: number; resolve: (s: Settled) => void }
 interface Slot { child: ChildProcess; ready: Promise<void>; task?: Task }
-type Reply = { id: string; ok: true; result: unknown } | { id: string; ok: false; error: string; permanent: boolean } | { ready: true };
+type Reply = { id: string; ok: true; result: unknown } | { id: string; ok: false; error: string; permanent: boolean } | { ready: true } | { started: string };
+
+export interface PoolOptions {
+  workers?: number;
+  retry?: RetryPolicy;
+  /** told when a process starts a job (logs; tests kill a process mid-proof) */
+  onStart?: (jobId: string, pid: number) => void;
+}
 
 export class PoolEngine implements JobEngine {
   readonly kind = "pool" as const;
@@ -26,7 +33,7 @@ export class PoolEngine implements JobEngine {
   private readonly running = new Map<string, Promise<Settled>>();
   private closed = false;
 
-  constructor(o: { workers?: number; retry?: RetryPolicy } = {}) {
+  constructor(private readonly o: PoolOptions = {}) {
     this.size = Math.max(1, o.workers ?? availableParallelism());
     this.retry = o.retry ?? DEFAULT_RETRY;
   }
@@ -87,6 +94,7 @@ export class PoolEngine implements JobEngine {
     const slot: Slot = { child, ready: new Promise<void>((r) => (ready = r)) };
     child.on("message", (m: Reply) => {
       if ("ready" in m) return ready();
+      if ("started" in m) return this.o.onStart?.(m.started, child.pid!);
       const task = slot.task;
       if (!task || task.job.id !== m.id) return;
       slot.task = undefined;
