@@ -4,12 +4,14 @@
  */
 import { hostname } from "node:os";
 import { Prover } from "../prover/prove.ts";
+import { poseidonReady } from "../prover/poseidon.ts";
 import { fromWire, isPermanent, toWire, type ProveJob, type ProveResult, type Wire } from "./job.ts";
 
 const provers = new Map<string, Prover>();
 
 /** Proves a job (given as wire data) and returns the result as wire data. */
 export async function processJob(wire: Wire): Promise<Wire> {
+  await poseidonReady(); // the witness recomputes the commitments
   const job = fromWire<ProveJob>(wire);
   let prover = provers.get(job.instance);
   if (!prover) {

@@ -16,7 +16,7 @@ import { RedisServer, redisAvailable } from "../helpers/redis.ts";
 import { WorkerProcess } from "../helpers/workers.ts";
 import { accepted, chainView, institutionAccount, memoryLog, publisher, type Publish } from "../helpers/watch.ts";
 
-const ACCOUNTS = 4;
+const ACCOUNTS = 3;
 const RETRY = { attempts: 3, backoffMs: 200 };
 
 describe("BullMQ proving with a real Redis", function () {

@@ -73,12 +73,12 @@ describe("job engine: the embedded pool", function () {
   it("does not retry a claim that does not hold, and says why", async () => {
     const started: string[] = [];
     const engine = pool({ workers: 1, onStart: (id) => started.push(id) });
-    const job = proveJob(INSTANCE, request(4, 2, { ratioBps: 60000n }));
+    const job = proveJob(INSTANCE, request(4, 2, { claim: 0n }));
     const s = (await engine.prove([job])).get(job.id)!;
     expect(s.ok).to.equal(false);
     if (!s.ok) {
       expect(s.permanent).to.equal(true);
-      expect(s.error).to.match(/claim at 60000 bps does not hold/);
+      expect(s.error).to.match(/insolvency claim at 15000 bps does not hold/);
     }
     expect(started).to.have.length(1);
   });
