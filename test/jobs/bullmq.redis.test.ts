@@ -90,9 +90,13 @@ describe("BullMQ proving with a real Redis", function () {
     const t = await ticking;
     expect(t.alerts).to.deep.equal([]);
     await expectOnePerAccount(roundId);
-    const job = await Job.fromId(new Queue(QUEUE_NAME, { connection: redisConnection(redis.url) }), String(started.job));
+    const connection = redisConnection(redis.url);
+    const queue = new Queue(QUEUE_NAME, { connection });
+    const job = await Job.fromId(queue, String(started.job));
     expect(await job!.getState()).to.equal("completed");
     expect(job!.attemptsStarted, "the killed job was started again").to.be.greaterThan(1);
+    await queue.close();
+    connection.disconnect();
     expect(provenBy(log).size).to.equal(1);
     await rescuer.stop();
   });
