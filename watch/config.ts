@@ -27,6 +27,7 @@ import type { Provider } from "ethers";
 import { InputError, loadDocument, validate } from "../prover/files.ts";
 import { loadPortfolio, checkUniverse, encodePortfolio } from "../prover/portfolio.ts";
 import { universeOf, type Venue } from "../prover/venue.ts";
+import { integerText } from "../prover/schema.ts";
 import { loadAttestation, loadAttesterKey } from "../prover/attester.ts";
 import { portfolioCommitment } from "../prover/commitments.ts";
 import type { Roles } from "./types.ts";
@@ -38,10 +39,11 @@ const duration = z.string().regex(DURATION, { error: "a duration such as 90s, 30
 const envName = z.string().regex(/^[A-Z_][A-Z0-9_]*$/, { error: "the name of an environment variable, e.g. ALICE_KEY" });
 const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/, { error: "a 0x-prefixed 20-byte hex address" });
 
+// The file is read with YAML's failsafe schema (prover/files.ts): every scalar is text.
 const schema = z.strictObject({
   institution: z.strictObject({
     tier: z.enum(["initial", "maintenance"]).default("maintenance"),
-    bufferBps: z.number().int().min(0).max(100000).default(1000),
+    bufferBps: integerText(0, 1_000_000, " bps").default(1000),
     renewBefore: duration.prefault("6h"),
     accounts: z.array(z.strictObject({ portfolio: z.string(), attestation: z.string(), keyEnv: envName })).min(1),
   }).optional(),

@@ -49,8 +49,10 @@ function onSignals(controller: AbortController, log: { info(o: object, m: string
 }
 
 export function registerWatch(program: Command): void {
-  const watch = common(program.command("watch"))
-    .description("keep proofs alive round after round: re-prove managed accounts, post insolvency for attested clients, liquidate")
+  const watch = program.command("watch")
+    .description("keep proofs alive round after round: re-prove managed accounts, post insolvency for attested clients, liquidate (watch --help, watch status --help)");
+  common(watch.command("run", { isDefault: true }))
+    .description("run the watcher (the default: `solvency watch --config ...` is `solvency watch run --config ...`)")
     .requiredOption("--config <file>", "watch configuration (roles and accounts; docs/operations.md)")
     .requiredOption("--deployment <file>", "deployment file (written by solvency deploy)")
     .requiredOption("--rpc <url>", "JSON-RPC endpoint of the deployment's chain")
