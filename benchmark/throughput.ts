@@ -5,7 +5,8 @@
  * (it should lose no more than 10%). Every worker is warmed with one proof before the clock starts, as a
  * long-running worker would be.
  */
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
+import { writeFileAtomic, toJson } from "../prover/files.ts";
 import { PoolEngine } from "../jobs/pool.ts";
 import { proveJob } from "../jobs/job.ts";
 import { instance as instanceSpec } from "../prover/artifacts.ts";
@@ -82,4 +83,40 @@ export function throughputMarkdown(rows: ThroughputResult[], accounts = 10_000, 
     lines.push(`${name}: ${accounts.toLocaleString("en")} accounts per ${roundMinutes}-minute round need ${machinesFor(accounts, roundMinutes, best)} machine(s) like this one at ${best} proofs/minute each (linear scale-out: workers share nothing but the queue).`);
   }
   return lines.join("\n");
+}
+
+/** For each instance: the bare warm Prover, then the engine with 1 and 2 worker processes (`proofs` per worker). */
+export async function measureThroughput(names: string[], proofs: number, log: (line: string) => void = () => undefined): Promise<ThroughputResult[]> {
+  const rows: ThroughputResult[] = [];
+  for (const name of names) {
+    log(`${name}: bare warm Prover, ${proofs} proofs ...`);
+    rows.push(bareProver(name, proofs));
+    for (const workers of [1, 2]) {
+      log(`${name}: engine with ${workers} worker process(es), ${proofs * workers} proofs ...`);
+      rows.push(await throughEngine(name, workers, proofs * workers));
+    }
+  }
+  return rows;
+}
+
+const START = "<!-- throughput:start -->";
+const END = "<!-- throughput:end -->";
+
+/**
+ * Writes `throughput` (engine rows) and `throughputBaseline` (bare Prover rows) into the results file,
+ * keeping the rest of it, and the table into the README between the throughput markers.
+ */
+export function writeThroughput(resultsFile: string, readme: string | null, rows: ThroughputResult[]): string {
+  const results = existsSync(resultsFile) ? (JSON.parse(readFileSync(resultsFile, "utf8")) as Record<string, unknown>) : {};
+  results.throughput = rows.filter((r) => r.workers > 0).map(({ instance, workers, proofsPerMinute, peakMemoryMiB }) => ({ instance, workers, proofsPerMinute, peakMemoryMiB }));
+  results.throughputBaseline = rows.filter((r) => r.workers === 0).map(({ instance, proofsPerMinute, peakMemoryMiB }) => ({ instance, proofsPerMinute, peakMemoryMiB }));
+  writeFileAtomic(resultsFile, toJson(results), { overwrite: true });
+  const table = throughputMarkdown(rows);
+  if (readme && existsSync(readme)) {
+    const text = readFileSync(readme, "utf8");
+    const s = text.indexOf(START);
+    const e = text.indexOf(END);
+    if (s >= 0 && e > s) writeFileAtomic(readme, `${text.slice(0, s + START.length)}\n${table}\n${text.slice(e)}`, { overwrite: true });
+  }
+  return table;
 }
