@@ -31,15 +31,16 @@ export type Settled =
   | { ok: false; id: string; error: string; permanent: boolean };
 
 /**
- * The job id: the circuit instance, the account, the round, the claim, the attestation time, the nonce and
- * the stated liability: everything that changes the proof's public signals. The same id always means the
+ * The job id: the circuit instance, the account, the round (its id and time: a reorg can publish another
+ * round under the same id), the claim, the attestation time, the nonce, the stated liability and the ratio:
+ * everything that changes the proof's public signals. The same id always means the
  * same statement, so a queue that already holds it (waiting, running or done) is never asked twice.
  * BullMQ refuses ':' in custom ids, hence the dots.
  */
 export function jobId(instance: string, r: ProofRequest): string {
   const account = `0x${r.attestation.account.toString(16).padStart(40, "0")}`;
   const claim = r.claim === 1n ? "solvent" : "insolvent";
-  return [instance, account, `r${r.round.roundId}`, claim, `a${r.attestation.attestedAt}`, `n${r.nonce}`, `l${r.publicLiability}`, `b${r.ratioBps}`].join(".");
+  return [instance, account, `r${r.round.roundId}t${r.round.timestamp}`, claim, `a${r.attestation.attestedAt}`, `n${r.nonce}`, `l${r.publicLiability}`, `b${r.ratioBps}`].join(".");
 }
 
 export function proveJob(instance: string, request: ProofRequest): ProveJob {

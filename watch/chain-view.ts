@@ -78,9 +78,10 @@ export class ChainView {
     };
   }
 
-  async round(id: bigint): Promise<PriceRound> {
+  /** The round's prices, from its RoundPublished event; re-read if a reorg replaced the round under its id. */
+  async round(id: bigint, timestamp?: bigint): Promise<PriceRound> {
     let r = this.rounds.get(id);
-    if (!r) {
+    if (!r || (timestamp !== undefined && r.timestamp !== timestamp)) {
       r = (await readRound(this.contracts.oracle, id)).round;
       this.rounds.set(id, r);
     }

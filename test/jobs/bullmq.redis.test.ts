@@ -106,7 +106,7 @@ describe("BullMQ proving with a real Redis", function () {
     const w1 = await worker();
     const { w } = await watcher();
     const ticking = w.tick();
-    await w1.waitFor((l) => l.msg === "proved" && String(l.job).includes(`.r${roundId}.`));
+    await w1.waitFor((l) => l.msg === "proved" && String(l.job).includes(`.r${roundId}t`));
     await redis.stop();
     await new Promise((r) => setTimeout(r, 500));
     await redis.start();

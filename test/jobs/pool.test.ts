@@ -29,7 +29,7 @@ describe("job engine: the embedded pool", function () {
     const r = request(4, 2);
     expect(jobId(INSTANCE, r)).to.equal(jobId(INSTANCE, request(4, 2)));
     expect(jobId(INSTANCE, r)).not.to.include(":");
-    for (const other of [request(4, 2, { nonce: 2n }), request(4, 2, { publicLiability: 1n }), request(4, 2, { ratioBps: 11000n }), request(4, 2, { claim: 0n })]) {
+    for (const other of [request(4, 2, { nonce: 2n }), request(4, 2, { round: { ...r.round, timestamp: r.round.timestamp + 1n } }), request(4, 2, { publicLiability: 1n }), request(4, 2, { ratioBps: 11000n }), request(4, 2, { claim: 0n })]) {
       expect(jobId(INSTANCE, other)).not.to.equal(jobId(INSTANCE, r));
     }
     expect(fromWire(toWire(r))).to.deep.equal(r);

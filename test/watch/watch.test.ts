@@ -95,6 +95,25 @@ describe("solvency watch: institution, attester and keeper over several rounds",
     expect(await w2.run(new AbortController().signal, true)).to.equal(WATCH_EXIT.cannotProve);
   });
 
+  it("repairs a reorg that drops its submission, and one that drops the round", async () => {
+    await watcher.tick(); // alice current at the newest round
+    const before = await sys.helpers.takeSnapshot();
+    const roundId = await publish();
+    const afterRound = await sys.helpers.takeSnapshot();
+    expect((await watcher.tick()).actions.map((a) => a.role)).to.deep.equal(["institution"]);
+    // The block with alice's proof is reorged away: the next pass sees the older record and sends it again.
+    await afterRound.restore();
+    expect((await accepted(sys, roundId)).get(sys.alice.address)).to.equal(undefined);
+    const again = await watcher.tick();
+    expect(again.actions.map((a) => [a.role, a.outcome.split(" ")[0]])).to.deep.equal([["institution", "submitted"]]);
+    expect((await accepted(sys, roundId)).get(sys.alice.address)).to.deep.equal({ solvency: 1, insolvency: 0 });
+    // The round itself is reorged away: alice's record is current for the newest round left, nothing is sent.
+    await before.restore();
+    const quiet = await watcher.tick();
+    expect(quiet.actions).to.deep.equal([]);
+    expect(quiet.alerts).to.deep.equal([]);
+  });
+
   it("follows new rounds while running and stops cleanly when told to", async () => {
     const controller = new AbortController();
     const running = watcher.run(controller.signal);

@@ -22,7 +22,7 @@ async function planClient(ctx: Context, cfg: AttesterConfig, c: AttesterClient, 
   const record = await chain.record(c.account);
   const plan: Plan = { role: "attester", account: c.account, record, next: "none: at or above maintenance", alerts };
   if (head.roundId === 0n) return { ...plan, next: "wait for the first round" };
-  const round = await chain.round(head.roundId);
+  const round = await chain.round(head.roundId, head.roundTime);
   const risk = await chain.riskFactors(head.termsVersion);
   const debt = await chain.debt(c.account);
   const valuation = valuate(c.portfolio, round, risk, debt);

@@ -21,7 +21,7 @@ async function planAccount(ctx: Context, cfg: InstitutionConfig, a: InstitutionA
   const plan: Plan = { role: "institution", account: a.account, record, next: "none: the record is current", alerts };
   if (head.roundId === 0n) return { ...plan, next: "wait for the first round" };
   const ratioBps = cfg.tier === "initial" ? head.initialBps : head.maintenanceBps;
-  const round = await chain.round(head.roundId);
+  const round = await chain.round(head.roundId, head.roundTime);
   const risk = await chain.riskFactors(head.termsVersion);
   const debt = await chain.debt(a.account);
   const valuation = valuate(a.portfolio, round, risk, debt);
