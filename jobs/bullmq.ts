@@ -73,7 +73,15 @@ export class BullEngine implements JobEngine {
       return "pending";
     }
     const state = await found.getState();
-    if (state === "completed") return { ok: true, result: fromWire<ProveResult>(found.returnvalue) };
+    if (state === "completed") {
+      const result = found.returnvalue ? fromWire<ProveResult>(found.returnvalue) : undefined;
+      if (result?.id === job.id && result.proof && Array.isArray(result.publicSignals)) return { ok: true, result };
+      // Completed without its result: seen when Redis lost its data while a worker was proving and that
+      // worker's late completion marked the re-added job done. Not a result: prove it again.
+      await found.remove().catch(() => undefined);
+      if (!(await Job.fromId(this.queue, job.id))) await this.add(job);
+      return "pending";
+    }
     if (state === "failed") {
       const permanent = (found.failedReason ?? "").startsWith("permanent: ");
       if (first && !permanent) {
