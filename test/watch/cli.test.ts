@@ -11,14 +11,13 @@ import { CLI, KEYS, solvency, workdir, expectSuccess } from "../helpers/cli.ts";
 import { rpcBridge } from "../helpers/rpc-bridge.ts";
 import { CONFIG, deployTestSystem, now, releaseProver, type TestSystem } from "../helpers/system.ts";
 import { ATTESTER_SECRET } from "../helpers/fixtures.ts";
-import { accepted } from "../helpers/watch.ts";
+import { accepted, publisher } from "../helpers/watch.ts";
 import { loadVenue, registryParameters, venueDescription } from "../../prover/venue.ts";
 import { loadPrices } from "../../prover/prices.ts";
 import { loadPortfolio, encodePortfolio } from "../../prover/portfolio.ts";
 import { attestationJson, signAttestation } from "../../prover/attester.ts";
 import { attesterPublicKey } from "../../prover/attestation.ts";
 import { portfolioCommitment } from "../../prover/commitments.ts";
-import { publishRound } from "../../verifier/contracts.ts";
 import { deploymentJson } from "../../verifier/deployment.ts";
 
 const ALICE = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8";
@@ -65,7 +64,7 @@ describe("solvency watch as a process", function () {
     const { assets, markets } = registryParameters(venue);
     sys = await deployTestSystem({ ...CONFIG, assets, markets, initialRatioBps: Number(venue.ratios.initialBps), maintenanceRatioBps: Number(venue.ratios.maintenanceBps) });
     const quote = loadPrices(path.join(dir, "prices.yaml"), venue);
-    publish = async () => (await publishRound(sys.oracle, quote.prices, quote.marks)).round.roundId;
+    publish = () => publisher(sys)(quote.prices, quote.marks);
     bridge = await rpcBridge(sys.connection.provider as never);
     const contracts = {
       poseidon3: sys.poseidon3, poseidon5: sys.poseidon5, poseidon8: sys.poseidon8, verifier: sys.verifier, registry: sys.registry,
