@@ -15,8 +15,10 @@ import * as snarkjs from "snarkjs";
 import { artifacts, instance } from "../prover/artifacts.ts";
 import { Prover, releaseProvingResources } from "../prover/prove.ts";
 import { PROOF_SYSTEMS, setupArtifacts, type ProofSystem } from "../prover/setup-info.ts";
-import { buildInput } from "../prover/witness.ts";
+import { buildInput, type CircuitInput } from "../prover/witness.ts";
+import { buildStressInput, type StressRequest } from "../prover/stress.ts";
 import { ready, request } from "../test/helpers/fixtures.ts";
+import type { InstanceSpec } from "../prover/artifacts.ts";
 
 export const RESULT_MARKER = "BENCH-RESULT ";
 
@@ -54,18 +56,38 @@ export interface WarmRun {
 const since = (t: number): number => Math.round((performance.now() - t) * 10) / 10;
 const maxRssMiB = (): number => Math.round((process.resourceUsage().maxRSS / 1024) * 10) / 10;
 
+/**
+ * The honest fixture for an instance and how to prove it: request(N, M) for Solvency instances; for a
+ * Stress(N, M, S) instance the same request with S scenarios (unchanged, then every price and mark
+ * 1%, 2%, ... lower), at a stress ratio the fixture meets.
+ */
+function workload(inst: InstanceSpec): { input(): CircuitInput; prove(prover: Prover): Promise<unknown> } {
+  const req = request(inst.assets, inst.positions);
+  if (inst.scenarios === undefined) return { input: () => buildInput(req).input, prove: (p) => p.prove(req) };
+  const scenarios = Array.from({ length: inst.scenarios }, (_, s) => Array.from({ length: inst.assets + inst.positions }, () => 10000n - 100n * BigInt(s)));
+  const stress: StressRequest = { ...req, scenarios, ratioBps: 10000n };
+  return {
+    input: () => buildStressInput(stress).input,
+    prove: (p) => {
+      const { input, publicSignals } = buildStressInput(stress);
+      return p.proveInput(input, publicSignals);
+    },
+  };
+}
+
 async function cold(name: string): Promise<ColdRun> {
   const startupMs = Math.round(performance.now());
   const inst = instance(name);
   let t = performance.now();
   await ready();
-  const req = request(inst.assets, inst.positions);
+  const work = workload(inst);
+  work.input();
   const fixtureMs = since(t);
   t = performance.now();
   const prover = Prover.load(name);
   const loadMs = since(t);
   t = performance.now();
-  await prover.prove(req);
+  await work.prove(prover);
   const proveMs = since(t);
   return { mode: "cold", instance: name, startupMs, fixtureMs, loadMs, proveMs, totalMs: Math.round(performance.now()), maxRssMiB: maxRssMiB() };
 }
@@ -73,7 +95,7 @@ async function cold(name: string): Promise<ColdRun> {
 async function warm(name: string, runs: number, system: ProofSystem): Promise<WarmRun> {
   const inst = instance(name);
   await ready();
-  const req = request(inst.assets, inst.positions);
+  const work = workload(inst);
   const keys = setupArtifacts(name, system);
   const wasm = new Uint8Array(readFileSync(artifacts(name).wasm));
   const zkey = new Uint8Array(readFileSync(keys.zkey));
@@ -84,7 +106,7 @@ async function warm(name: string, runs: number, system: ProofSystem): Promise<Wa
   const steps = async (): Promise<void> => {
     let t = performance.now();
     const wtns = { type: "mem" } as const;
-    await snarkjs.wtns.calculate(buildInput(req).input, wasm, wtns);
+    await snarkjs.wtns.calculate(work.input(), wasm, wtns);
     const witnessMs = since(t);
     t = performance.now();
     const { proof, publicSignals } = (await snarkjs[system].prove(zkey, wtns)) as { proof: unknown; publicSignals: string[] };
@@ -100,13 +122,13 @@ async function warm(name: string, runs: number, system: ProofSystem): Promise<Wa
   };
 
   // The first proof pays for compiling the wasm and starting snarkjs' worker threads: not measured.
-  if (prover) await prover.prove(req);
+  if (prover) await work.prove(prover);
   else await steps();
   out.witnessMs.length = out.proofMs.length = out.verifyMs.length = 0;
   for (let i = 0; i < runs; i++) {
     if (prover) {
       const t = performance.now();
-      await prover.prove(req);
+      await work.prove(prover);
       out.proveMs.push(since(t));
     }
     await steps();

@@ -40,7 +40,7 @@ export function targets(r: Omit<BenchResults, "targets">): TargetResult[] {
   const warm = def?.warm?.proveMs ?? null;
   return [
     {
-      name: `constraints of the default instance (${r.defaultInstance})`,
+      name: `constraints of the institutions' instance (${r.defaultInstance})`,
       limit: TARGETS.defaultConstraints, unit: "constraints",
       value: def ? def.constraints.total : null,
       source: def ? "circom --O2, build/circuits/<name>/info.json" : `${r.defaultInstance} not in this run`,
@@ -54,7 +54,7 @@ export function targets(r: Omit<BenchResults, "targets">): TargetResult[] {
       met: under(perAsset?.constraints ?? null, TARGETS.constraintsPerAsset),
     },
     {
-      name: `warm proving of the default instance (${r.defaultInstance})`,
+      name: `warm proving of the institutions' instance (${r.defaultInstance})`,
       limit: TARGETS.warmProvingMs, unit: "ms",
       value: warm,
       source: warm !== null ? "median Prover.prove: witness, proof and local verification, key loaded" : `${r.defaultInstance} not proved in this run`,

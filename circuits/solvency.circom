@@ -24,7 +24,8 @@ include "attestation.circom";
  * Bound analysis (every value that enters a product):
  *   collateral, debt, |size| < 2^96          range-checked here (AssetTerms, PerpetualTerms)
  *   entry < 2^56                              range-checked here (PerpetualTerms)
- *   price, mark < 2^56                        fixed by `context`; PriceOracle refuses larger prices
+ *   price, mark < 2^56                        range-checked here (PriceCommitment packs them) and
+ *                                             fixed by `context`; PriceOracle refuses larger prices
  *   every factor < 2^74                       fixed by `context`; RiskRegistry derives factors as
  *                                             10^(18−decimals) · weight with decimals ≤ 18 and
  *                                             weight ≤ 16384 bps, so < 2^60 · 2^14
@@ -55,7 +56,7 @@ template Solvency(N, M) {
 
     // ---- private: the committed round and risk parameters ----
     signal input roundId;            // price round id
-    signal input roundTime;          // price round timestamp
+    signal input roundTime;          // price round timestamp (the reporters' observation time)
     signal input prices[N];          // asset prices, fixed point
     signal input marks[M];           // perpetual mark prices, fixed point
     signal input collateralFactor[N];
@@ -117,12 +118,7 @@ template Solvency(N, M) {
     }
 
     // Check (3): the prices and risk parameters are the committed ones.
-    signal priceElements[2 + N + M];
-    priceElements[0] <== roundId;
-    priceElements[1] <== roundTime;
-    for (var i = 0; i < N; i++) { priceElements[2 + i] <== prices[i]; }
-    for (var j = 0; j < M; j++) { priceElements[2 + N + j] <== marks[j]; }
-    signal priceCommitment <== ChainHash(2 + N + M, TAG_PRICES())(priceElements);
+    signal priceCommitment <== PriceCommitment(N, M, TAG_PRICES())(roundId, roundTime, prices, marks);
 
     signal riskElements[2 * N + 3 * M];
     for (var i = 0; i < N; i++) {

@@ -32,6 +32,7 @@ export function action<P extends unknown[], O extends CommonOptions>(fn: (out: O
       out.failure(failure, err);
       code = failure.exitCode;
     } finally {
+      out.finish();
       // snarkjs's worker threads keep the process alive; they exist only if a proof was made or checked.
       if ((globalThis as { curve_bn128?: unknown }).curve_bn128) await (await import("../prover/prove.ts")).releaseProvingResources();
     }

@@ -7,6 +7,7 @@ import { getAddress } from "ethers/address";
 import { InputError } from "../prover/files.ts";
 import { loadVenue, type Venue } from "../prover/venue.ts";
 import { loadDeployment, type Deployment } from "../verifier/deployment.ts";
+import { projectDefaults, CONFIG_FILE } from "./config.ts";
 
 export function parseUint(text: string, flag: string, max?: bigint): bigint {
   const t = text.trim();
@@ -50,15 +51,19 @@ export function parseClaim(text: string): Claim {
 
 export interface VenueSource { venue?: string; deployment?: string }
 
-/** The venue from --venue, or the one embedded in --deployment; refuses both or neither. */
+/**
+ * The venue from --venue, or the one embedded in --deployment (by default the project's deployment:
+ * SOLVENCY_DEPLOYMENT or solvency.config.json); refuses both flags, or none without a default.
+ */
 export function venueFrom(o: VenueSource): { venue: Venue; deployment?: Deployment } {
   if (o.venue && o.deployment) throw new InputError("both --venue and --deployment were given", "command line", "give one: a deployment file already holds its venue");
-  if (o.deployment) {
-    const deployment = loadDeployment(o.deployment);
+  if (o.venue) return { venue: loadVenue(o.venue) };
+  const file = o.deployment ?? projectDefaults().deployment;
+  if (file) {
+    const deployment = loadDeployment(file);
     return { venue: deployment.venue, deployment };
   }
-  if (o.venue) return { venue: loadVenue(o.venue) };
-  throw new InputError("no venue given", "command line", "pass --venue FILE (the venue file) or --deployment FILE (written by scripts/deploy.ts)");
+  throw new InputError("no venue given", "command line", `pass --venue FILE (the venue file) or --deployment FILE (written by solvency deploy), or set SOLVENCY_DEPLOYMENT or ${CONFIG_FILE}`);
 }
 
 /** Unix time now, in seconds. */

@@ -44,8 +44,11 @@ export class ChainError extends CliError {
   }
 }
 
-/** Turns anything thrown into a CliError with one line of text. */
-export function classify(err: unknown, context: { where?: string } = {}): CliError {
+/**
+ * Turns anything thrown into a CliError with one line of text. The portfolio's ratio is private: a
+ * failed claim names it only when `revealRatio` (the user's own terminal, or --show-ratio).
+ */
+export function classify(err: unknown, context: { where?: string; revealRatio?: boolean } = {}): CliError {
   if (err instanceof CliError) return err;
   if (err instanceof InputError) return new CliError(err.problem, err.where, err.fix, EXIT.input);
   if (isNamed(err, "ChainFailure")) {
@@ -58,8 +61,11 @@ export function classify(err: unknown, context: { where?: string } = {}): CliErr
     const fix = c.claim === 1n
       ? "add collateral or repay debt, or prove against a lower required ratio"
       : "the portfolio is solvent at this ratio: an insolvency proof cannot be made";
+    const ratio = context.revealRatio
+      ? `the portfolio's ratio is ${r === null ? "unbounded (no liabilities)" : `${r} bps`}`
+      : "the portfolio's ratio is private (prove --show-ratio names it)";
     return new CliError(
-      `the ${c.claim === 1n ? "solvency" : "insolvency"} claim at ${c.ratioBps} bps does not hold: the portfolio's ratio is ${r === null ? "unbounded (no liabilities)" : `${r} bps`}`,
+      `the ${c.claim === 1n ? "solvency" : "insolvency"} claim at ${c.ratioBps} bps does not hold: ${ratio}`,
       context.where ?? "portfolio", fix, EXIT.claim);
   }
   if (isNamed(err, "ProofFailed")) return new CliError((err as Error).message, context.where ?? "prover", "rebuild the circuit and setup with `npm run build`", EXIT.claim);
@@ -72,18 +78,40 @@ export const oneLine = (s: string): string => s.replace(/\s*\n\s*/g, " ").trim()
 
 export interface OutputOptions { json?: boolean; debug?: boolean; quiet?: boolean }
 
-/** Where a command writes: stdout for results, stderr for progress and errors. */
+/** The JSON document of a failure: the three parts of the error line and the exit code (docs/cli.md). */
+export interface ErrorDocument { problem: string; where: string; fix: string; exitCode: ExitCode }
+
+const jsonText = (doc: unknown): string => JSON.stringify(doc, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v), 2) + "\n";
+
+/** Prints the one JSON document of a failure that happened before a command ran (usage errors). */
+export function printJsonFailure(e: ErrorDocument, out: NodeJS.WritableStream = process.stdout): void {
+  out.write(jsonText({ ok: false, error: e }));
+}
+
+/**
+ * Where a command writes: stdout for results, stderr for progress and errors. With --json, stdout
+ * carries exactly one document, printed by `finish()` once the command is over: `{"ok": true, …}` on
+ * success, `{"ok": false, "error": {…}, …}` on failure (with whatever result the command had by then,
+ * e.g. a failed audit's report).
+ */
 export class Output {
+  private document: Record<string, unknown> | undefined;
+  private error: ErrorDocument | undefined;
+  private finished = false;
+
   constructor(readonly opts: OutputOptions, private readonly out: NodeJS.WriteStream = process.stdout, private readonly err: NodeJS.WriteStream = process.stderr) {}
 
   get json(): boolean {
     return !!this.opts.json;
   }
 
-  /** Prints the command's result: `data` as JSON with --json, else the text lines. */
+  /**
+   * The command's result: `data` for --json (printed by finish()), else the text lines now. Lines
+   * starting with "next:" are hints for a newcomer, left out with --quiet.
+   */
   result(data: Record<string, unknown>, lines: readonly string[]): void {
-    if (this.json) this.out.write(JSON.stringify({ ok: true, ...data }, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v), 2) + "\n");
-    else for (const l of lines) this.out.write(`${l}\n`);
+    if (this.json) this.document = { ...this.document, ...data };
+    else for (const l of lines) if (!(this.opts.quiet && l.startsWith("next:"))) this.out.write(`${l}\n`);
   }
 
   /** A note on stderr (never with --json or --quiet). */
@@ -125,12 +153,17 @@ export class Output {
     }
   }
 
-  /** Prints a failure: one line on stderr (plus the stack with --debug), and a JSON document with --json. */
+  /** Records a failure: one line on stderr now (plus the stack with --debug); the JSON document at finish(). */
   failure(e: CliError, cause: unknown): void {
-    if (this.json) {
-      this.out.write(JSON.stringify({ ok: false, error: { message: e.message, problem: e.problem, where: e.where, fix: e.fix, exitCode: e.exitCode } }, null, 2) + "\n");
-    }
+    this.error = { problem: e.problem, where: e.where, fix: e.fix, exitCode: e.exitCode };
     this.err.write(`error: ${e.message}\n`);
     if (this.opts.debug && cause instanceof Error && cause.stack) this.err.write(`${cause.stack}\n`);
+  }
+
+  /** Prints the one JSON document (with --json); once. */
+  finish(): void {
+    if (!this.json || this.finished) return;
+    this.finished = true;
+    this.out.write(jsonText(this.error ? { ok: false, error: this.error, ...this.document } : { ok: true, ...this.document }));
   }
 }

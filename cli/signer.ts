@@ -27,7 +27,8 @@ async function promptHidden(question: string): Promise<string> {
   }
 }
 
-export async function signerFrom(o: SignerOptions, provider: Provider): Promise<Signer> {
+/** The signing key; `provider` null for offline signing (solvency oracle sign). */
+export async function signerFrom(o: SignerOptions, provider: Provider | null): Promise<Signer> {
   const { Wallet } = await import("ethers");
   const envKey = process.env.SOLVENCY_PRIVATE_KEY;
   if (o.keystore) {

@@ -9,6 +9,7 @@ import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {ILiabilitySource} from "./interfaces/ILiabilitySource.sol";
 import {ISolvencyGate} from "./interfaces/ISolvencyGate.sol";
+import {IStressGate} from "./interfaces/IStressGate.sol";
 import {ProtocolSpec} from "./generated/ProtocolSpec.sol";
 
 /// @title MarginVenue
@@ -45,6 +46,8 @@ contract MarginVenue is ILiabilitySource, AccessControl, ReentrancyGuard {
     error BonusOutOfRange(uint256 keeperBonusBps);
     error CreditDecimalsOutOfRange(uint256 decimals);
     error SweepExceedsSeized(uint256 amount, uint256 seized);
+    /// @notice The action requires the stress tier and the account has no current stress record covering `liability`.
+    error NotStressed(address account, uint256 liability);
 
     event Deposited(address indexed account, uint256 amount, uint256 escrow);
     event Withdrawn(address indexed account, uint256 amount, uint256 escrow);
@@ -63,6 +66,8 @@ contract MarginVenue is ILiabilitySource, AccessControl, ReentrancyGuard {
     event SeizedCollateralSwept(address indexed to, uint256 amount);
     /// @notice A frozen account proved initial-tier solvency again and may draw credit.
     event Unfrozen(address indexed account);
+    /// @notice Governance chose which actions require the stress tier (a current StressGate record).
+    event StressRequirementSet(address indexed stressGate, bool borrow, bool withdraw);
 
     ISolvencyGate public immutable gate;
     IERC20 public immutable collateralToken;
@@ -78,6 +83,12 @@ contract MarginVenue is ILiabilitySource, AccessControl, ReentrancyGuard {
     mapping(address account => Position) private _positions;
     /// @notice Block time of the account's last liquidation (0: never liquidated).
     mapping(address account => uint256) public frozenAt;
+    /// @notice The stress tier's gate (zero: no action requires it).
+    IStressGate public stressGate;
+    /// @notice Borrowing requires a current stress record covering the debt after the borrow.
+    bool public stressRequiredToBorrow;
+    /// @notice Withdrawing with debt requires a current stress record covering the debt.
+    bool public stressRequiredToWithdraw;
 
     constructor(
         address admin,
@@ -119,6 +130,7 @@ contract MarginVenue is ILiabilitySource, AccessControl, ReentrancyGuard {
         if (p.debt > 0) {
             _requireNotFrozen(msg.sender);
             if (!gate.isSolvent(msg.sender, ISolvencyGate.Tier.Initial)) revert NotSolvent(msg.sender);
+            if (stressRequiredToWithdraw) _requireStressed(msg.sender, uint256(p.debt) * liabilityFactor);
         }
         uint128 escrow = p.escrow - uint128(amount);
         p.escrow = escrow;
@@ -134,6 +146,8 @@ contract MarginVenue is ILiabilitySource, AccessControl, ReentrancyGuard {
         nonReentrant
     {
         if (amount == 0) revert ZeroAmount();
+        // The stress record must cover the debt after this borrow (its stated liability is at least that).
+        if (stressRequiredToBorrow) _requireStressed(msg.sender, (uint256(_positions[msg.sender].debt) + amount) * liabilityFactor);
         // The gate is trusted and reads only this contract's debt (a view) before it records the proof.
         gate.proveSolvencyFor(msg.sender, amount * liabilityFactor, proof, basis, ISolvencyGate.Tier.Initial);
         if (frozenAt[msg.sender] != 0) {
@@ -219,6 +233,15 @@ contract MarginVenue is ILiabilitySource, AccessControl, ReentrancyGuard {
         _setLiquidationTerms(gracePeriod_, keeperBonusBps_);
     }
 
+    /// @notice Chooses which actions require the stress tier: a current record in `stressGate_` (a StressGate sharing
+    ///         this venue's solvency gate) whose stated liability covers the account's debt after the action.
+    function setStressRequirement(IStressGate stressGate_, bool borrow_, bool withdraw_) external onlyRole(GOVERNOR_ROLE) {
+        stressGate = stressGate_;
+        stressRequiredToBorrow = borrow_;
+        stressRequiredToWithdraw = withdraw_;
+        emit StressRequirementSet(address(stressGate_), borrow_, withdraw_);
+    }
+
     /// @notice Sends seized collateral (the venue's share of liquidations) to `to`.
     function sweepSeized(address to, uint256 amount) external onlyRole(GOVERNOR_ROLE) nonReentrant {
         if (amount > seizedCollateral) revert SweepExceedsSeized(amount, seizedCollateral);
@@ -232,6 +255,10 @@ contract MarginVenue is ILiabilitySource, AccessControl, ReentrancyGuard {
         gracePeriod = gracePeriod_;
         keeperBonusBps = keeperBonusBps_;
         emit LiquidationTermsSet(gracePeriod_, keeperBonusBps_);
+    }
+
+    function _requireStressed(address account, uint256 liability) private view {
+        if (address(stressGate) == address(0) || !stressGate.isStressed(account, liability)) revert NotStressed(account, liability);
     }
 
     function _requireNotFrozen(address account) private view {

@@ -82,6 +82,8 @@ contract SolvencyGate is ISolvencyGate, AccessControl {
     error VenueAlreadySet(address venue);
     error AgeOutOfRange(uint256 maxPriceAge, uint256 maxAttestationAge, uint256 roundGrace);
 
+    /// @notice The partial verifying key of a round's context and an attester's binding was cached.
+    event VerifierKeyPrimed(uint256 indexed roundId, uint256 indexed attesterId, uint256 key);
     /// @notice Governance registered an attester key; `binding` is the public signal its proofs carry, `operator`
     ///         the address that may raise attestation floors in the attester's name.
     event AttesterRegistered(uint256 indexed attesterId, uint256 ax, uint256 ay, uint256 binding, address operator);
@@ -130,6 +132,10 @@ contract SolvencyGate is ISolvencyGate, AccessControl {
     mapping(uint256 attesterId => address) public attesterOperator;
     /// @notice The attester id a binding was registered under (a key is registered once, ever).
     mapping(uint256 binding => uint256) public attesterIdOfBinding;
+    /// @notice Cached partial verifying keys (IGroth16Verifier.partialKey) by keccak256(context, binding): a round's
+    ///         context and an attester's binding recur in every proof on that pair, so their two scalar
+    ///         multiplications are paid once (primeVerifierKey) instead of in every proof.
+    mapping(uint256 key => uint256[2]) private _partialKeys;
     /// @notice Per attester and account, the earliest attestation time that still counts.
     mapping(uint256 attesterId => mapping(address account => uint256)) public attestationFloor;
     mapping(address account => AccountState) private _accounts;
@@ -241,12 +247,29 @@ contract SolvencyGate is ISolvencyGate, AccessControl {
         signals[ProtocolSpec.SIGNAL_STATEMENT] = _statement(account, b, ratioBps, claim);
         signals[ProtocolSpec.SIGNAL_TERMS] = (b.liability << ProtocolSpec.TERMS_PUBLIC_LIABILITY_OFFSET)
             | (b.expiresAt << ProtocolSpec.TERMS_EXPIRES_AT_OFFSET);
-        if (!verifier.verifyProof(proof.a, proof.b, proof.c, signals)) revert InvalidProof();
+        if (!_verifyProof(proof, signals)) revert InvalidProof();
 
         // The record lapses with the round, the attester's signed expiry, or the governed attestation age.
         validUntil = publishedAt + cfg.maxPriceAge;
         if (b.expiresAt < validUntil) validUntil = b.expiresAt;
         if (b.attestedAt + cfg.maxAttestationAge < validUntil) validUntil = b.attestedAt + cfg.maxAttestationAge;
+    }
+
+    /// @dev The Groth16 check, through the cached partial key of (context, binding) when there is one. Both paths
+    ///      are snarkjs' pairing check over the same vk_x (tests compare them on accepted and rejected proofs).
+    function _verifyProof(Proof calldata proof, uint256[4] memory signals) private view returns (bool) {
+        uint256[2] storage cached = _partialKeys[_partialKeyId(signals[ProtocolSpec.SIGNAL_CONTEXT], signals[ProtocolSpec.SIGNAL_ATTESTER_BINDING])];
+        uint256 x = cached[0];
+        if (x == 0) return verifier.verifyProof(proof.a, proof.b, proof.c, signals);
+        return verifier.verifyProofPartial(proof.a, proof.b, proof.c, [x, cached[1]], signals);
+    }
+
+    function _partialKeyId(uint256 context, uint256 binding) private pure returns (uint256 id) {
+        assembly ("memory-safe") {
+            mstore(0x00, context)
+            mstore(0x20, binding)
+            id := keccak256(0x00, 0x40)
+        }
     }
 
     /// @dev Nonces: exactly the next of the claim's own sequence, so none can be skipped or burned. Only the account
@@ -329,6 +352,25 @@ contract SolvencyGate is ISolvencyGate, AccessControl {
             if (attesterStatus[attesterId] == AttesterStatus.Revoked) revert AttesterIsRevoked(attesterId);
             revert UnknownAttester(attesterId);
         }
+    }
+
+    /// @notice Caches the partial verifying key of a round and an attester (their two scalar multiplications), so
+    ///         every later proof on the pair verifies with two instead of four. Anyone may call it (a watcher or
+    ///         an attester does, once per round); it changes no account and no outcome, only the cost.
+    function primeVerifierKey(uint256 roundId, uint256 attesterId) external returns (uint256 key) {
+        (uint256 context, uint40 timestamp,,) = oracle.round(roundId);
+        if (timestamp == 0) revert UnknownRound(roundId);
+        uint256 binding = _activeBinding(attesterId);
+        key = _partialKeyId(context, binding);
+        (uint256 x, uint256 y) = verifier.partialKey(context, binding);
+        _partialKeys[key] = [x, y];
+        emit VerifierKeyPrimed(roundId, attesterId, key);
+    }
+
+    /// @notice The cached partial verifying key of (context, binding); zero when none was primed.
+    function partialKeyOf(uint256 context, uint256 binding) external view returns (uint256 x, uint256 y) {
+        uint256[2] storage k = _partialKeys[_partialKeyId(context, binding)];
+        return (k[0], k[1]);
     }
 
     // ---------------------------------------------------------------- views
@@ -414,8 +456,9 @@ contract SolvencyGate is ISolvencyGate, AccessControl {
 
     /// @notice The attester withdraws its word for `account` (the client took assets out of the lien): nothing it
     ///         signed for the account before `floor` backs a proof any more, and a record resting on such an
-    ///         attestation stops counting at once. Only the attester's operator may call it; floors only rise and
-    ///         never past the present.
+    ///         attestation stops counting at once: it lapses now, so a keeper may liquidate once the venue's grace
+    ///         period has passed without a proof on a newer attestation. Only the attester's operator may call
+    ///         it; floors only rise and never past the present.
     function raiseAttestationFloor(uint256 attesterId, address account, uint256 floor) external {
         if (attesterStatus[attesterId] != AttesterStatus.Active) revert UnknownAttester(attesterId);
         if (msg.sender != attesterOperator[attesterId]) revert NotAttesterOperator(attesterId, msg.sender);
@@ -423,6 +466,11 @@ contract SolvencyGate is ISolvencyGate, AccessControl {
         if (floor <= current) revert FloorNotRaised(floor, current);
         if (floor > block.timestamp) revert FloorInFuture(floor, block.timestamp);
         attestationFloor[attesterId][account] = floor;
+        // A record resting on a withdrawn attestation lapses now, so the venue's grace period starts now too.
+        AccountState storage st = _accounts[account];
+        if (st.attesterId == attesterId && st.attestedAt < floor && st.validUntil > block.timestamp) {
+            st.validUntil = uint40(block.timestamp);
+        }
         emit AttestationFloorRaised(attesterId, account, floor);
     }
 

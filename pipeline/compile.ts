@@ -18,29 +18,39 @@ export type { CircuitInfo };
 import { spec, TAGS, PUBLIC_SIGNAL_NAMES } from "../prover/spec.ts";
 
 const require = createRequire(import.meta.url);
-const CIRCOM = require.resolve("circom2/cli.js");
+export const CIRCOM = require.resolve("circom2/cli.js");
 const GENERATED = path.join(BUILD_DIR, "circuits", "generated");
 
 const sha256 = (data: string | Buffer): string => createHash("sha256").update(data).digest("hex");
 const rel = (p: string): string => path.relative(ROOT, p);
 
-function tagsSource(): string {
+/** The generated domain tags (tags.circom), from circuits/spec.json. */
+export function tagsSource(): string {
   const lines = ["pragma circom 2.1.9;", "", "// Generated from circuits/spec.json by scripts/compile-circuits.ts. Do not edit."];
   for (const [name, value] of Object.entries(TAGS)) {
     lines.push(`// "${spec.tags[name as keyof typeof spec.tags]}"`);
     lines.push(`function TAG_${name.toUpperCase()}() { return ${value}; }`);
   }
+  const pr = spec.hashing.priceRound;
+  lines.push("", "// The price round's packing (hashing.priceRound, bounds.priceBits).");
+  lines.push(`function ROUND_ID_BITS() { return ${pr.roundIdBits}; }`);
+  lines.push(`function ROUND_TIME_BITS() { return ${pr.roundTimeBits}; }`);
+  lines.push(`function PRICE_BITS() { return ${spec.bounds.priceBits}; }`);
+  lines.push(`function PRICES_PER_ELEMENT() { return ${pr.pricesPerElement}; }`);
   return lines.join("\n") + "\n";
 }
 
-function mainSource(inst: InstanceSpec): string {
+const parameters = (inst: InstanceSpec): string => [inst.assets, inst.positions, ...(inst.scenarios === undefined ? [] : [inst.scenarios])].join(", ");
+
+/** The generated main component of an instance, from circuits/manifest.json. */
+export function mainSource(inst: InstanceSpec): string {
   return [
     "pragma circom 2.1.9;",
     "",
     `// ${inst.name}: ${inst.role}. Generated from circuits/manifest.json. Do not edit.`,
     `include "${inst.source}";`,
     "",
-    `component main {public [${PUBLIC_SIGNAL_NAMES.join(", ")}]} = ${inst.template}(${inst.assets}, ${inst.positions});`,
+    `component main {public [${PUBLIC_SIGNAL_NAMES.join(", ")}]} = ${inst.template}(${parameters(inst)});`,
     "",
   ].join("\n");
 }
@@ -115,7 +125,7 @@ export function compile(inst: InstanceSpec, force = false): CircuitInfo {
     }
   }
 
-  console.log(`${inst.name}: compiling ${inst.template}(${inst.assets}, ${inst.positions}) ...`);
+  console.log(`${inst.name}: compiling ${inst.template}(${parameters(inst)}) ...`);
   const t0 = performance.now();
   const tmp = path.join(BUILD_DIR, "circuits", `.${inst.name}.tmp`);
   rmSync(tmp, { recursive: true, force: true });

@@ -9,7 +9,10 @@
  * state on the EVM stack, which reaches only 16 deep), and the constants of Poseidon(8) (1,368 words)
  * do not fit one contract (24 KiB), so each hasher keeps its constants in data-only contracts (code that
  * starts with STOP, never executable) that it copies into memory, and checks their code hashes when it is
- * deployed. contracts/generated/ is build output: regenerated on every build, never edited by hand.
+ * deployed. The permutation is written out round by round (partial rounds unrolled, so every constant sits at
+ * a fixed address) with lazy modular reduction (see hasherSources): ~21% less gas than a loop reducing every
+ * sum, and still exactly circomlibjs' output (tests compare them on random and boundary inputs).
+ * contracts/generated/ is build output: regenerated on every build, never edited by hand.
  *
  *   tsx scripts/gen-contracts.ts
  */
@@ -62,6 +65,11 @@ function protocolSpecSource(): string {
   }
   c("CHAIN_HASH_ARITY", spec.hashing.chainHashArity, "Poseidon arity of the chain hash");
   c("CHAIN_HASH_BLOCK", spec.hashing.chainHashArity - 1, "elements absorbed per chain-hash permutation");
+  const PR = spec.hashing.priceRound;
+  c("ROUND_ID_BITS", PR.roundIdBits, "the price commitment's header is roundId + 2^ROUND_ID_BITS * timestamp");
+  c("ROUND_TIME_LIMIT", bits(PR.roundTimeBits), `a round's timestamp is below 2^${PR.roundTimeBits}`);
+  c("PRICE_BITS", B.priceBits, "bits per price or mark in the price commitment's packed elements");
+  c("PRICES_PER_ELEMENT", PR.pricesPerElement, "prices and marks packed into one element of the price commitment");
   c("AMOUNT_LIMIT", bits(B.amountBits), `balances and debts are below 2^${B.amountBits}`);
   c("PRICE_LIMIT", bits(B.priceBits), `prices are below 2^${B.priceBits}`);
   c("FACTOR_LIMIT", bits(B.factorBits), `risk factors are below 2^${B.factorBits}`);
@@ -75,6 +83,10 @@ function protocolSpecSource(): string {
   c("MAX_ASSETS", B.maxAssets, "largest asset universe");
   c("MAX_MARKETS", B.maxPositions, "largest perpetual-market universe");
   c("PRICE_DECIMALS", spec.units.priceDecimals, "decimals of oracle prices");
+  c("MULTIPLIER_BITS", B.multiplierBits, "width of a stress-scenario multiplier (bps)");
+  c("MULTIPLIER_LIMIT", bits(B.multiplierBits), `stress-scenario multipliers are below 2^${B.multiplierBits}`);
+  c("MULTIPLIERS_PER_ELEMENT", B.multipliersPerElement, "multipliers packed into one element of the scenario commitment");
+  c("MAX_SCENARIOS", B.maxScenarios, "largest number of stress scenarios");
   lines.push("}", "");
   return lines.join("\n");
 }
@@ -126,15 +138,33 @@ function hasherSources(inputs: number, k: OptimisedConstants): Hasher {
     return { name: `${name}Constants${i}`, code, words: w.length, codehash: keccak256("0x" + code) };
   });
 
+  // Lazy reduction: every product is a MULMOD result (< q), and q < 2^254, so up to four of them add with a plain
+  // ADD without leaving 256 bits; MULMOD reduces any 256-bit operand, so a value that only feeds products (the
+  // state between rounds, an S-box output plus its round constant) need not be reduced either. Only the
+  // accumulating x_k of the partial rounds are kept reduced (ADDMOD), and the output is reduced once, at the end.
+  const sum = (terms: string[]): string[] => {
+    const groups: string[] = [];
+    for (let g = 0; g < terms.length; g += 4) groups.push(terms.slice(g, g + 4).reduce((a, b) => `add(${a}, ${b})`));
+    return groups;
+  };
+  /** `let name := Σ terms`, each term < q: groups of four added, groups folded with ADDMOD. */
+  const accumulate = (name: string, terms: string[], indent: string): string[] => {
+    const [first, ...rest] = sum(terms);
+    return [`${indent}let ${name} := ${first}`, ...rest.map((g) => `${indent}${name} := addmod(${name}, ${g}, q)`)];
+  };
+  /** x⁵ of the word at `at`, as MULMODs (< q). */
+  const sboxOf = (indent: string, at: string): { lines: string[]; value: string } => ({
+    lines: [`${indent}let b := mload(${at})`, `${indent}let b2 := mulmod(b, b, q)`],
+    value: "mulmod(mulmod(b2, b2, q), b, q)",
+  });
+
   // mix(m): state <- state * m, where m[j][i] multiplies state[j] into next[i] (poseidon_opt.js' order).
   // Each output is accumulated in its own block so only one accumulator is ever on the stack.
   const mix = (fn: string, base: number): string[] => {
     const out = [`            function ${fn}(q) {`];
     for (let i = 0; i < t; i++) {
-      out.push("                {", `                    let acc := mulmod(mload(${st(0)}), mload(${hex(BigInt(base + 32 * i))}), q)`);
-      for (let j = 1; j < t; j++) {
-        out.push(`                    acc := addmod(acc, mulmod(mload(${st(j)}), mload(${hex(BigInt(base + 32 * (j * t + i)))}), q), q)`);
-      }
+      const terms = Array.from({ length: t }, (_, j) => `mulmod(mload(${st(j)}), mload(${hex(BigInt(base + 32 * (j * t + i)))}), q)`);
+      out.push("                {", ...accumulate("acc", terms, "                    "));
       out.push(`                    mstore(${hex(BigInt(NS + 32 * i))}, acc)`, "                }");
     }
     for (let i = 0; i < t; i++) out.push(`                mstore(${st(i)}, mload(${hex(BigInt(NS + 32 * i))}))`);
@@ -145,10 +175,9 @@ function hasherSources(inputs: number, k: OptimisedConstants): Hasher {
   const fullRound = (cIndex: number | null, mixFn: string): string[] => {
     const out: string[] = [];
     for (let i = 0; i < t; i++) {
-      const boxed = `sbox(mload(${st(i)}), q)`;
-      out.push(cIndex === null
-        ? `            mstore(${st(i)}, ${boxed})`
-        : `            mstore(${st(i)}, addmod(${boxed}, mload(${hex(BigInt(cAt(cIndex + i)))}), q))`);
+      const box = sboxOf("                ", st(i));
+      const value = cIndex === null ? box.value : `add(${box.value}, mload(${hex(BigInt(cAt(cIndex + i)))}))`;
+      out.push("            {", ...box.lines, `                mstore(${st(i)}, ${value})`, "            }");
     }
     out.push(`            ${mixFn}(q)`);
     return out;
@@ -165,30 +194,27 @@ function hasherSources(inputs: number, k: OptimisedConstants): Hasher {
   for (let i = 1; i < t; i++) {
     body.push(`            let x${i} := calldataload(${hex(BigInt(4 + 32 * (i - 1)))})`);
     body.push(`            if iszero(lt(x${i}, q)) { notAFieldElement(${i - 1}, x${i}) }`);
-    body.push(`            mstore(${st(i)}, addmod(x${i}, mload(${hex(BigInt(cAt(i)))}), q))`);
+    body.push(`            mstore(${st(i)}, add(x${i}, mload(${hex(BigInt(cAt(i)))})))`);
   }
   for (let r = 0; r < FULL_ROUNDS / 2 - 1; r++) body.push(...fullRound((r + 1) * t, "mixM"));
   body.push(...fullRound((FULL_ROUNDS / 2) * t, "mixP"));
-  body.push(
-    `            let cp := ${hex(BigInt(cAt((FULL_ROUNDS / 2 + 1) * t)))}`,
-    `            let sp := ${hex(BigInt(sBase))}`,
-    `            for { let r := 0 } lt(r, ${nP}) { r := add(r, 1) } {`,
-    `                let s0 := addmod(sbox(mload(${st(0)}), q), mload(cp), q)`,
-    `                let acc := mulmod(s0, mload(sp), q)`,
-  );
-  for (let j = 1; j < t; j++) body.push(`                acc := addmod(acc, mulmod(mload(${st(j)}), mload(add(sp, ${hex(BigInt(32 * j))})), q), q)`);
-  for (let kk = 1; kk < t; kk++) {
-    body.push(`                mstore(${st(kk)}, addmod(mload(${st(kk)}), mulmod(s0, mload(add(sp, ${hex(BigInt(32 * (t + kk - 1)))})), q), q))`);
+  // Partial rounds, unrolled so every constant is read at a fixed address.
+  for (let r = 0; r < nP; r++) {
+    const cp = cAt((FULL_ROUNDS / 2 + 1) * t + r);
+    const sp = sBase + 32 * (2 * t - 1) * r;
+    const box = sboxOf("                ", st(0));
+    body.push("            {", ...box.lines, `                let s0 := add(${box.value}, mload(${hex(BigInt(cp))}))`);
+    const terms = [`mulmod(s0, mload(${hex(BigInt(sp))}), q)`,
+      ...Array.from({ length: t - 1 }, (_, j) => `mulmod(mload(${st(j + 1)}), mload(${hex(BigInt(sp + 32 * (j + 1)))}), q)`)];
+    body.push(...accumulate("acc", terms, "                "));
+    for (let kk = 1; kk < t; kk++) {
+      body.push(`                mstore(${st(kk)}, addmod(mload(${st(kk)}), mulmod(s0, mload(${hex(BigInt(sp + 32 * (t + kk - 1)))}), q), q))`);
+    }
+    body.push(`                mstore(${st(0)}, acc)`, "            }");
   }
-  body.push(
-    `                mstore(${st(0)}, acc)`,
-    "                cp := add(cp, 0x20)",
-    `                sp := add(sp, ${hex(BigInt(32 * (2 * t - 1)))})`,
-    "            }",
-  );
   for (let r = 0; r < FULL_ROUNDS / 2 - 1; r++) body.push(...fullRound((FULL_ROUNDS / 2 + 1) * t + nP + r * t, "mixM"));
   body.push(...fullRound(null, "mixM"));
-  body.push(`            mstore(0x00, mload(${st(0)}))`, "            return(0x00, 0x20)");
+  body.push(`            mstore(0x00, mod(mload(${st(0)}), q))`, "            return(0x00, 0x20)");
 
   const source = [
     HEADER,
@@ -218,10 +244,6 @@ function hasherSources(inputs: number, k: OptimisedConstants): Hasher {
     `    function poseidon(uint256[${inputs}] calldata) external view returns (uint256) {`,
     ...chunks.map((_, i) => `        address c${i} = constants${i};`),
     "        assembly {",
-    "            function sbox(x, q) -> y {",
-    "                let x2 := mulmod(x, x, q)",
-    "                y := mulmod(mulmod(x2, x2, q), x, q)",
-    "            }",
     "            function notAFieldElement(index, value) {",
     "                mstore(0x00, shl(224, 0x" + keccak256(Buffer.from("NotAFieldElement(uint256,uint256)")).slice(2, 10) + "))",
     "                mstore(0x04, index)",

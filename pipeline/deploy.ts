@@ -9,16 +9,17 @@
  *                         [--collateral-token ADDRESS] [--credit-token ADDRESS] [--force]
  *
  * The deployer's key comes from SOLVENCY_PRIVATE_KEY or --keystore (never a flag); the deployer is
- * admin, governor and price reporter.
+ * admin and governor; the oracle starts without reporters (solvency oracle reporters add).
  */
 import { existsSync } from "node:fs";
 import { parseArgs } from "node:util";
 import type { Signer } from "ethers";
-import { deploySystem, type System } from "../verifier/contracts.ts";
+import { deploySystem, loadArtifact, type System } from "../verifier/contracts.ts";
+import { artifacts, buildCommand } from "../prover/artifacts.ts";
 import { deploymentJson, type ContractName } from "../verifier/deployment.ts";
 import { openProvider, ChainFailure } from "../verifier/chain.ts";
 import { loadVenue, registryParameters, venueDescription, type Venue } from "../prover/venue.ts";
-import { readSetupInfo } from "../prover/setup-info.ts";
+import { readSetupInfo, verifierContractName } from "../prover/setup-info.ts";
 import { writeFileAtomic, InputError } from "../prover/files.ts";
 import { signerFrom } from "../cli/signer.ts";
 
@@ -27,6 +28,10 @@ export interface DeployOptions {
   creditToken?: string;
   /** credit (whole tokens) minted into the venue's reserves when the credit token is a test token */
   fundCredit?: bigint;
+  /** the oracle's reporters and quorums (default: none; governance adds them with solvency oracle reporters add) */
+  reporters?: string[];
+  quorum?: number;
+  largeMoveQuorum?: number;
 }
 
 /** Reserves a venue with a test credit token starts with, in whole tokens. */
@@ -56,6 +61,9 @@ export async function deployVenue(signer: Signer, venue: Venue, opts: DeployOpti
     keeperBonusBps: venue.policy.keeperBonusBps,
     collateralToken: opts.collateralToken,
     creditToken: opts.creditToken,
+    reporters: opts.reporters,
+    quorum: opts.quorum,
+    largeMoveQuorum: opts.largeMoveQuorum,
   });
   if (!opts.creditToken) {
     const decimals = (await system.credit.getFunction("decimals")()) as bigint;
@@ -84,10 +92,27 @@ export async function deployVenue(signer: Signer, venue: Venue, opts: DeployOpti
   return { system, json, chainId, contracts };
 }
 
+/**
+ * Refuses, before anything is sent, a venue whose circuit instance has no trusted setup or no compiled
+ * verifier: the deployment would stop halfway with contracts already on chain.
+ */
+export function checkBuilt(name: string, venueFile: string): void {
+  const a = artifacts(name);
+  let ready = existsSync(a.zkey) && existsSync(a.vkey);
+  try {
+    readSetupInfo(name);
+    loadArtifact(verifierContractName(name, "groth16"));
+  } catch {
+    ready = false;
+  }
+  if (!ready) throw new InputError(`the venue's circuit instance ${name} is not built: no trusted setup or no compiled verifier`, `${venueFile} instance`, `build it first: ${buildCommand(name)}`);
+}
+
 /** Deploys a venue file to an RPC endpoint and writes the deployment file (the CLI's `deploy` and this script's entry). */
 export async function deployToEndpoint(o: { venue: string; rpc: string; out: string; keystore?: string; collateralToken?: string; creditToken?: string; force?: boolean }, log: (line: string) => void): Promise<Deployed> {
   const venue = loadVenue(o.venue);
   if (!o.force && existsSync(o.out)) throw new InputError("the deployment file already exists", o.out, "choose another --out, or pass --force to replace it");
+  checkBuilt(venue.instance.name, o.venue);
   const { provider } = await openProvider(o.rpc);
   try {
     const signer = await signerFrom({ keystore: o.keystore }, provider);

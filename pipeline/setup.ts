@@ -176,7 +176,9 @@ async function setupLocked(inst: InstanceSpec, opts: SetupOptions, log: Log): Pr
   const r1csSha256 = sha256Of(out.r1cs);
   const prev = reusable(name, opts, r1csSha256, ptau, beacon);
   if (prev) {
-    const verifierOk = existsSync(out.verifierSol) && sha256Of(out.verifierSol) === prev.verifier.sha256;
+    // The verifier is cheap to render: compare it with what this version of the generator makes from the key.
+    const verifierOk = existsSync(out.verifierSol) && sha256Of(out.verifierSol) === prev.verifier.sha256 &&
+      readFileSync(out.verifierSol, "utf8") === (await verifierSource(out.zkey, name, system));
     if (verifierOk) {
       log(`${name} (${system}): up to date${prev.development ? " (DEVELOPMENT SETUP — not for value)" : ""}`);
       return prev;

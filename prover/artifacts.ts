@@ -18,6 +18,8 @@ export interface InstanceSpec {
   source: string;
   assets: number;
   positions: number;
+  /** stress instances only: the number of joint price scenarios S */
+  scenarios?: number;
   role: string;
   default: boolean;
 }
@@ -71,5 +73,8 @@ export function artifacts(name: string) {
     verifierSol: path.join(GENERATED_CONTRACTS_DIR, `Groth16Verifier_${name}.sol`),
   };
 }
+
+/** The one fix every command gives for an instance that is not built: compile, set up, compile the contracts. */
+export const buildCommand = (name: string): string => `npm run build:circuits -- ${name} && npm run setup -- ${name} && npm run build:contracts`;
 
 export const isBuilt = (name: string): boolean => existsSync(artifacts(name).wasm) && existsSync(artifacts(name).zkey);

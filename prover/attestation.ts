@@ -44,7 +44,6 @@ export function isValidAttesterKey(key: AttesterKey): boolean {
 }
 
 export function attest(secret: Uint8Array, account: bigint, domain: Domain, attestedAt: bigint, expiresAt: bigint, portfolioCommitment: bigint): Attestation {
-  if (expiresAt <= attestedAt) throw new RangeError(`an attestation must expire after it was made (attestedAt ${attestedAt}, expiresAt ${expiresAt})`);
   const E = e();
   const msg = attestationMessage(account, domain, attestedAt, expiresAt, portfolioCommitment);
   const sig = E.signPoseidon(secret, E.F.e(msg));

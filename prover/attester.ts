@@ -129,6 +129,7 @@ export async function loadAttestation(file: string): Promise<AttestationRecord> 
 
 /** Signs an attestation for a portfolio commitment, valid from `attestedAt` until `expiresAt`. */
 export function signAttestation(key: AttesterKeyFile, instance: string, account: bigint, domain: Domain, attestedAt: bigint, expiresAt: bigint, commitment: bigint): AttestationRecord {
+  if (expiresAt <= attestedAt) throw new RangeError(`an attestation must expire after it was made (attestedAt ${attestedAt}, expiresAt ${expiresAt})`);
   return { instance, ...attest(key.secret, account, domain, attestedAt, expiresAt, commitment) };
 }
 

@@ -28,7 +28,39 @@ export function portfolioElements(p: EncodedPortfolio): bigint[] {
 }
 export const portfolioCommitment = (p: EncodedPortfolio): bigint => chainHash(TAGS.portfolio, portfolioElements(p));
 
-export const priceElements = (r: PriceRound): bigint[] => [r.roundId, r.timestamp, ...r.prices, ...r.marks];
+const PRICE_ROUND = spec.hashing.priceRound;
+const PRICE_SHIFT = BigInt(spec.bounds.priceBits);
+
+/**
+ * The values `per` to an element, `bits` each (PackValues in circuits/chain_hash.circom): element w holds
+ * values[per·w + i] · 2^(bits·i). Every value must be below 2^bits, or the packing would not be injective.
+ */
+export function packValues(values: readonly bigint[], bits: bigint, per: number): bigint[] {
+  const out: bigint[] = [];
+  for (let w = 0; w * per < values.length; w++) {
+    let acc = 0n;
+    for (let i = 0; i < per && w * per + i < values.length; i++) {
+      const v = values[w * per + i]!;
+      if (v < 0n || v >> bits !== 0n) throw new RangeError(`value ${v} does not fit ${bits} bits`);
+      acc += v << (bits * BigInt(i));
+    }
+    out.push(acc);
+  }
+  return out;
+}
+
+/** The price round's header element: roundId + 2^64 · timestamp (hashing.priceRound). */
+export function roundHeader(r: Pick<PriceRound, "roundId" | "timestamp">): bigint {
+  if (r.roundId < 0n || r.roundId >> BigInt(PRICE_ROUND.roundIdBits) !== 0n) throw new RangeError(`round id ${r.roundId} does not fit ${PRICE_ROUND.roundIdBits} bits`);
+  if (r.timestamp < 0n || r.timestamp >> BigInt(PRICE_ROUND.roundTimeBits) !== 0n) throw new RangeError(`timestamp ${r.timestamp} does not fit ${PRICE_ROUND.roundTimeBits} bits`);
+  return r.roundId + (r.timestamp << BigInt(PRICE_ROUND.roundIdBits));
+}
+
+/** Prices ‖ marks packed four 56-bit values per element, as the price commitment (and PriceOracle's state) packs them. */
+export const packPrices = (values: readonly bigint[]): bigint[] => packValues(values, PRICE_SHIFT, PRICE_ROUND.pricesPerElement);
+
+/** What the price commitment hashes: the header, then prices ‖ marks packed four 56-bit values per element. */
+export const priceElements = (r: PriceRound): bigint[] => [roundHeader(r), ...packPrices([...r.prices, ...r.marks])];
 export const priceCommitment = (r: PriceRound): bigint => chainHash(TAGS.prices, priceElements(r));
 
 export const riskElements = (f: RiskFactors): bigint[] => [

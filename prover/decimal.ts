@@ -32,7 +32,7 @@ export function parseDecimal(text: string, decimals: number, opts: DecimalOption
     negative = body.startsWith("-");
     body = body.slice(1);
     if (negative && !opts.signed) {
-      throw new DecimalError(`'${s}' is negative`, "amounts are never negative: record a liability under debt instead");
+      throw new DecimalError(`'${s}' is negative`, "write it without a sign: this value is never negative");
     }
   }
   if (/^[0-9._]*[eE][-+]?[0-9]*$/.test(body) && /[0-9]/.test(body)) {

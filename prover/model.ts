@@ -98,8 +98,8 @@ export function checkBounds(p: EncodedPortfolio, r: PriceRound, f: RiskFactors, 
   r.marks.forEach((v, j) => below(`marks[${j}]`, v, PRICE_LIMIT));
   for (const [k, arr] of Object.entries(f)) (arr as bigint[]).forEach((v, i) => below(`${k}[${i}]`, v, FACTOR_LIMIT));
   below("publicLiability", publicLiability, LIABILITY_LIMIT);
-  below("roundId", r.roundId, FIELD);
-  below("timestamp", r.timestamp, FIELD);
+  below("roundId", r.roundId, bits(spec.hashing.priceRound.roundIdBits));
+  below("timestamp", r.timestamp, bits(spec.hashing.priceRound.roundTimeBits));
 }
 
 export { BPS };

@@ -48,7 +48,13 @@ function amount(doc: LoadedDocument, path: (string | number)[], text: string | u
   try {
     v = parseDecimal(text, decimals, { signed });
   } catch (err) {
-    if (err instanceof DecimalError) throw new PortfolioError(err.problem, doc.where(path), err.fix);
+    if (err instanceof DecimalError) {
+      // A negative holding is a debt and a negative debt a holding: say where it belongs.
+      const side = path[path.length - 1];
+      const fix = /negative/.test(err.problem) && side === "collateral" ? "a balance is never negative: record what you owe under debt instead"
+        : /negative/.test(err.problem) && side === "debt" ? "a debt is never negative: record what you hold under collateral instead" : err.fix;
+      throw new PortfolioError(err.problem, doc.where(path), fix);
+    }
     throw err;
   }
   const mag = v < 0n ? -v : v;
@@ -76,7 +82,8 @@ export function portfolioFromDocument(doc: LoadedDocument): Portfolio {
   const { assets, markets } = p.universe;
   const unknown = (field: string, sym: string, list: ReadonlyArray<{ symbol: string }>, kind: string): never => {
     throw new PortfolioError(`unknown ${kind} '${sym}'`, doc.where([field, sym]),
-      list.length ? `use one of ${list.map((a) => a.symbol).join(", ")}, or add it to universe.${field === "balances" ? "assets" : "markets"}` : `add it to universe.${field === "balances" ? "assets" : "markets"}`);
+      list.length ? `use one of ${list.map((a) => a.symbol).join(", ")}: the universe is the venue's, so a ${kind} the venue does not list cannot be proven against it`
+        : `the venue lists no ${kind}: remove '${sym}'`);
   };
   for (const sym of Object.keys(p.balances)) if (!assets.some((a) => a.symbol === sym)) unknown("balances", sym, assets, "asset");
   for (const sym of Object.keys(p.positions)) if (!markets.some((m) => m.symbol === sym)) unknown("positions", sym, markets, "perpetual market");

@@ -32,7 +32,7 @@ export function parsePrice(text: string, what: string, where: string): bigint {
   try {
     v = parseDecimal(text, PRICE_DECIMALS);
   } catch (err) {
-    if (err instanceof DecimalError) throw new InputError(`${what}: ${err.problem}`, where, err.fix);
+    if (err instanceof DecimalError) throw new InputError(`${what}: ${err.problem}`, where, /negative/.test(err.problem) ? "a price is a positive number of USD: write it without a sign" : err.fix);
     throw err;
   }
   if (v === 0n) throw new InputError(`${what} is zero`, where, "give the asset's USD price; an asset without a price cannot be valued");

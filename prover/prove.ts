@@ -8,10 +8,10 @@ import { readFileSync, existsSync } from "node:fs";
 import { createHash } from "node:crypto";
 import * as snarkjs from "snarkjs";
 import type { Groth16Proof } from "snarkjs";
-import { artifacts, instance as instanceSpec, type InstanceSpec } from "./artifacts.ts";
+import { artifacts, buildCommand, instance as instanceSpec, type InstanceSpec } from "./artifacts.ts";
 import { InputError } from "./files.ts";
 import { readSetupInfo, type SetupInfo } from "./setup-info.ts";
-import { buildInput, publicSignalArray, type ProofRequest, type PublicSignals } from "./witness.ts";
+import { buildInput, publicSignalArray, type CircuitInput, type ProofRequest, type PublicSignals } from "./witness.ts";
 import type { Valuation } from "./ratio.ts";
 
 /** What a proof carries about the trusted setup it was made with. */
@@ -38,7 +38,7 @@ export class ProofFailed extends Error {}
 const sha256 = (b: Uint8Array): string => createHash("sha256").update(b).digest("hex");
 
 function missing(name: string, file: string): InputError {
-  return new InputError(`circuit instance ${name} is not built (${file} is missing)`, file, `run \`npm run build\` or \`solvency setup --instance ${name}\``);
+  return new InputError(`circuit instance ${name} is not built (${file} is missing)`, file, `build it: ${buildCommand(name)}`);
 }
 
 /** The setup's own description, checked against the zkey actually loaded. */
@@ -47,7 +47,7 @@ function proofSetup(name: string, zkey: Uint8Array): ProofSetup {
   try {
     info = readSetupInfo(name);
   } catch (err) {
-    throw new InputError((err as Error).message.replace(/; run .*$/, ""), artifacts(name).setupInfo, `run \`npm run setup -- ${name}\``);
+    throw new InputError((err as Error).message.replace(/; run .*$/, ""), artifacts(name).setupInfo, `build it: ${buildCommand(name)}`);
   }
   const digest = sha256(zkey);
   if (digest !== info.zkey.sha256) {
@@ -90,6 +90,15 @@ export class Prover {
         "--instance", "prove with the instance the venue was deployed for");
     }
     const { input, publicSignals: signals, valuation } = buildInput(req);
+    return { ...(await this.proveInput(input, signals)), valuation };
+  }
+
+  /**
+   * Proves a circuit input the caller built from a reference model (buildInput, or buildStressInput for a
+   * stress instance) and checks the proof locally against the public signals the model expects.
+   */
+  async proveInput(input: CircuitInput, signals: PublicSignals): Promise<Omit<ProofResult, "valuation">> {
+    const inst = this.instance;
     const t0 = performance.now();
     const { proof, publicSignals } = await snarkjs.groth16.fullProve(input, this.wasm, this.zkey);
     const expected = publicSignalArray(signals).map(String);
@@ -99,7 +108,7 @@ export class Prover {
     if (!(await snarkjs.groth16.verify(this.verificationKey, publicSignals, proof))) {
       throw new ProofFailed(`the proof does not verify against ${inst.name}'s verification key: the zkey and verification key disagree; rebuild with \`npm run setup\``);
     }
-    return { instance: inst.name, proof, publicSignals, signals, valuation, setup: this.setup, milliseconds: Math.round(performance.now() - t0) };
+    return { instance: inst.name, proof, publicSignals, signals, setup: this.setup, milliseconds: Math.round(performance.now() - t0) };
   }
 }
 

@@ -18,16 +18,17 @@ export interface ProtocolSpec {
   version: number;
   field: string;
   tags: Record<TagName, string>;
-  hashing: { chainHashArity: number; description: string };
+  hashing: { chainHashArity: number; description: string; priceRound: { roundIdBits: number; roundTimeBits: number; pricesPerElement: number; description: string } };
   bounds: {
     amountBits: number; priceBits: number; factorBits: number; liabilityBits: number; ratioBits: number;
     bpsDenominator: number; maxDecimals: number; maxCollateralWeightBps: number; maxLiabilityWeightBps: number;
     maxMarginRateBps: number; maxAssets: number; maxPositions: number; sideBits: number; comparatorBits: number;
+    multiplierBits: number; multipliersPerElement: number; exposureBits: number; stressComparatorBits: number; maxScenarios: number;
   };
   units: { priceDecimals: number; value: string; factor: string };
   publicSignals: PublicSignalSpec[];
 }
-export type TagName = "portfolio" | "prices" | "risk" | "context" | "attester" | "attestation";
+export type TagName = "portfolio" | "prices" | "risk" | "context" | "attester" | "attestation" | "scenarios" | "stress";
 
 export const SPEC_PATH = fileURLToPath(new URL("../circuits/spec.json", import.meta.url));
 export const spec: ProtocolSpec = JSON.parse(readFileSync(SPEC_PATH, "utf8")) as ProtocolSpec;

@@ -86,9 +86,22 @@ const venueSchema = z
       gracePeriodSeconds: integerText(0, 2 ** 48 - 1, " s").default(DEFAULT_POLICY.gracePeriodSeconds),
       keeperBonusBps: integerText(0, B.bpsDenominator, " bps").default(DEFAULT_POLICY.keeperBonusBps),
     }).default(DEFAULT_POLICY),
+    stress: z.strictObject({
+      ratioBps: integerText(B.bpsDenominator, 2 ** B.ratioBits - 1, " bps").default(B.bpsDenominator),
+      scenarios: z.array(z.strictObject({
+        name: z.string().min(1),
+        multipliersBps: z.record(symbolSchema, integerText(0, 2 ** B.multiplierBits - 1, " bps")),
+      })).min(1).max(B.maxScenarios),
+    }).optional(),
   })
   .superRefine((v, ctx) => {
     checkUniverseSymbols(v, ctx);
+    const symbols = new Set([...v.assets, ...v.markets].map((x) => x.symbol));
+    v.stress?.scenarios.forEach((s, i) => {
+      for (const sym of Object.keys(s.multipliersBps)) {
+        if (!symbols.has(sym)) ctx.addIssue({ code: "custom", path: ["stress", "scenarios", i, "multipliersBps", sym], message: `scenario '${s.name}' moves '${sym}', which the venue does not list`, params: { fix: "use the symbols of the venue's assets and markets" } });
+      }
+    });
     const inst = manifest.instances.find((i) => i.name === v.instance);
     if (!inst) return; // the instance's own issue was reported
     if (v.assets.length > inst.assets) {
@@ -110,7 +123,11 @@ export interface Venue {
   markets: Array<UniverseMarket & Omit<MarketRisk, "decimals">>;
   ratios: { initialBps: bigint; maintenanceBps: bigint };
   policy: VenuePolicy;
+  /** the stress tier's scenarios (multipliers in bps per symbol; an omitted symbol is unchanged) and ratio */
+  stress?: VenueStress;
 }
+
+export interface VenueStress { ratioBps: bigint; scenarios: Array<{ name: string; multipliersBps: Record<string, number> }> }
 
 /** Parses an already-loaded venue document. */
 export function venueFromDocument(doc: LoadedDocument): Venue {
@@ -123,6 +140,7 @@ export function venueFromDocument(doc: LoadedDocument): Venue {
     markets: v.markets,
     ratios: { initialBps: BigInt(v.ratios.initialBps), maintenanceBps: BigInt(v.ratios.maintenanceBps) },
     policy: v.policy,
+    ...(v.stress ? { stress: { ratioBps: BigInt(v.stress.ratioBps), scenarios: v.stress.scenarios } } : {}),
   };
 }
 
@@ -158,7 +176,32 @@ export function venueDescription(v: Venue): Record<string, unknown> {
     markets: v.markets.map((m) => ({ ...m })),
     ratios: { initialBps: v.ratios.initialBps, maintenanceBps: v.ratios.maintenanceBps },
     policy: { ...v.policy },
+    ...(v.stress ? { stress: { ratioBps: v.stress.ratioBps, scenarios: v.stress.scenarios.map((s) => ({ ...s, multipliersBps: { ...s.multipliersBps } })) } } : {}),
   };
+}
+
+/**
+ * The venue's stress scenarios as a stress instance takes them: `count` rows of assets-then-markets
+ * multipliers over the instance's slots. Unused slots and omitted symbols are unchanged (10000 bps);
+ * fewer scenarios than the instance takes are padded by repeating the first (a repeated scenario adds
+ * no requirement).
+ */
+export function venueScenarios(v: Venue, assets: number, positions: number, count: number): { matrix: bigint[][]; names: string[] } {
+  const stress = v.stress;
+  if (!stress) throw new RangeError(`${v.name} defines no stress scenarios (a 'stress' section)`);
+  if (stress.scenarios.length > count) throw new RangeError(`${stress.scenarios.length} stress scenarios do not fit ${count} slots`);
+  const bps = BigInt(B.bpsDenominator);
+  const row = (m: Record<string, number>): bigint[] => [
+    ...pad(v.assets.map((a) => BigInt(m[a.symbol] ?? B.bpsDenominator)), assets, bps),
+    ...pad(v.markets.map((k) => BigInt(m[k.symbol] ?? B.bpsDenominator)), positions, bps),
+  ];
+  const rows = stress.scenarios.map((s) => row(s.multipliersBps));
+  const names = stress.scenarios.map((s) => s.name);
+  while (rows.length < count) {
+    rows.push([...rows[0]!]);
+    names.push(names[0]!);
+  }
+  return { matrix: rows, names };
 }
 
 /** The registry's constructor arguments: every slot of the instance, unused ones with zero weight. */

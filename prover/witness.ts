@@ -53,8 +53,15 @@ export function buildInput(req: ProofRequest): { input: CircuitInput; publicSign
     throw new Error("the attestation was made for a different portfolio (commitment mismatch): ask the attester to sign this portfolio");
   }
   const publicSignals = publicSignalsOf(req);
+  const input = circuitSignals(req, publicSignals);
+  return { input, publicSignals, valuation };
+}
+
+/** Every signal of the circuit by name, for a request and its public signals (no claim is checked here). */
+export function circuitSignals(req: ProofRequest, publicSignals: PublicSignals): CircuitInput {
+  const { portfolio: p, round: r, risk: f, attestation: a } = req;
   const s = (x: bigint): string => x.toString();
-  const input: CircuitInput = {
+  return {
     context: s(publicSignals.context),
     attesterBinding: s(publicSignals.attesterBinding),
     statement: s(publicSignals.statement),
@@ -89,7 +96,6 @@ export function buildInput(req: ProofRequest): { input: CircuitInput; publicSign
     sigR8y: s(a.signature.R8y),
     sigS: s(a.signature.S),
   };
-  return { input, publicSignals, valuation };
 }
 
 /** The public signals in the circuit's order (circuits/spec.json). */

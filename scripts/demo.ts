@@ -1,6 +1,6 @@
 /**
  * The end-to-end story on an in-process Hardhat chain, with the real circuit, prover and contracts:
- * a venue is deployed, an oracle publishes prices, an attester vouches for an institution's hidden
+ * a venue is deployed, a quorum of three oracle reporters signs prices and a relayer publishes their medians, an attester vouches for an institution's hidden
  * portfolio, the institution proves solvency and borrows, prices crash, the maintenance proof can no
  * longer be made, the attester posts an insolvency proof and a keeper liquidates.
  *
@@ -23,14 +23,26 @@ import { ClaimDoesNotHold, type ProofRequest } from "../prover/witness.ts";
 import { ratioBpsOf, valuate } from "../prover/ratio.ts";
 import { formatDecimal } from "../prover/decimal.ts";
 import { publishRound, readRiskFactors, registerAttester } from "../verifier/contracts.ts";
+import { signReport, type SignedReport } from "../oracle/signing.ts";
+import { slotMedians } from "../oracle/median.ts";
 import { proofCalldata } from "../verifier/calldata.ts";
 import { TIERS } from "../verifier/chain.ts";
 import { deployVenue } from "../pipeline/deploy.ts";
+import { instance as instanceSpec } from "../prover/artifacts.ts";
+import { venueScenarios } from "../prover/venue.ts";
+import { scenarioCommitment, StressClaimDoesNotHold, type StressRequest } from "../prover/stress.ts";
+import { proveStress } from "../prover/prove-stress.ts";
+import { deploy } from "../verifier/contracts.ts";
+import { loadHistory } from "../risk/history.ts";
+import { minRows } from "../risk/haircuts.ts";
+import { calibrate } from "../risk/calibrate.ts";
 
 const EXAMPLES = path.join(ROOT, "examples");
 /** Value units per US dollar (circuits/spec.json units.value: one value unit is 1e-26 USD). */
 const USD_DECIMALS = 26;
 const CREDIT_DECIMALS = 18;
+/** The small stress instance the demo's stress tier uses (circuits/manifest.json). */
+const STRESS_INSTANCE = "Stress_4x2x4";
 
 class DemoFailure extends Error {}
 
@@ -49,17 +61,30 @@ async function main(): Promise<void> {
   console.log("zk-solvency demo: a private solvency proof gating credit and liquidation on a local chain");
   await poseidonReady();
   const { ethers, networkHelpers } = await network.connect();
-  const [governor, institution, attesterAccount, keeper] = (await ethers.getSigners()) as unknown as Signer[];
+  const [governor, institution, attesterAccount, keeper, ...others] = (await ethers.getSigners()) as unknown as Signer[];
+  const reporters = others.slice(0, 4);
+  const reporterAddresses = await Promise.all(reporters.map((r) => r.getAddress()));
   const [instAddr, keeperAddr] = await Promise.all([institution!.getAddress(), keeper!.getAddress()]);
   const chainTime = async (): Promise<bigint> => BigInt(await networkHelpers.time.latest());
 
   step("Governance deploys the system for the example venue (examples/venue.yaml)");
   const venue = loadVenue(path.join(EXAMPLES, "venue.yaml"));
-  const deployed = await deployVenue(governor!, venue);
+  const deployed = await deployVenue(governor!, venue, { reporters: reporterAddresses, quorum: 3, largeMoveQuorum: 4 });
   const { gate, venue: margin, oracle, registry, collateral, credit } = deployed.system;
   say(`venue "${venue.name}", circuit ${venue.instance.name}: assets ${venue.assets.map((a) => a.symbol).join(", ")}; perpetuals ${venue.markets.map((m) => m.symbol).join(", ")}`);
   say(`required ratios: initial ${bps(venue.ratios.initialBps)}, maintenance ${bps(venue.ratios.maintenanceBps)}`);
   say(`gate ${deployed.contracts.gate}, venue ${deployed.contracts.venue}`);
+  say(`oracle: 4 reporters, a round needs 3 signatures; a move of more than 20% in WETH needs all 4`);
+  await tx(oracle.getFunction("setGuard")(0, 100n * 10n ** 8n, 100_000n * 10n ** 8n, 2000));
+  /** Each reporter observes the quote with its own small error (in basis points): the oracle keeps the medians. */
+  const errorsBps = [0n, 8n, -5n, 3n];
+  const sign = async (quote: { prices: bigint[]; marks: bigint[] }, signers: number[]): Promise<{ observedAt: bigint; reports: SignedReport[] }> => {
+    const observedAt = await chainTime();
+    const domain = { chainId: deployed.chainId, oracle: deployed.contracts.oracle };
+    const skew = (xs: bigint[], e: bigint): bigint[] => xs.map((x) => (x * (10000n + e)) / 10000n || 1n);
+    const reports = await Promise.all(signers.map((i) => signReport(reporters[i]!, domain, { observedAt, prices: skew(quote.prices, errorsBps[i]!), marks: skew(quote.marks, errorsBps[i]!) })));
+    return { observedAt, reports };
+  };
   const onChainFactors = await readRiskFactors(registry);
   expectThat(JSON.stringify(onChainFactors, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v)) ===
     JSON.stringify(venueRiskFactors(venue), (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v)), "the registry commits exactly the venue file's risk factors");
@@ -69,11 +94,16 @@ async function main(): Promise<void> {
   const { attesterId } = await registerAttester(gate, attesterKey.publicKey);
   expectThat(attesterId === 1n, "the gate knows attester 1");
 
-  step("The oracle publishes a price round (examples/prices.yaml)");
+  step("Three reporters sign their prices (examples/prices.yaml) and the institution relays the round");
   const quote = loadPrices(path.join(EXAMPLES, "prices.yaml"), venue);
-  const round1 = await publishRound(oracle, quote.prices, quote.marks);
-  say(`round ${round1.round.roundId}: WETH $${formatDecimal(quote.prices[0]!, 8)}, USDC $${formatDecimal(quote.prices[1]!, 8)}, WBTC $${formatDecimal(quote.prices[2]!, 8)}`);
-  expectThat(round1.round.roundId === 1n, "the oracle stored round 1 and its commitment");
+  const signed1 = await sign(quote, [0, 1, 2]);
+  const round1 = await publishRound(oracle.connect(institution!) as Contract, signed1.observedAt, signed1.reports);
+  const p1s = round1.round.prices;
+  say(`reporters' WETH: ${signed1.reports.map((r) => `$${formatDecimal(r.prices[0]!, 8)}`).join(", ")}; median kept`);
+  say(`round ${round1.round.roundId}: WETH $${formatDecimal(p1s[0]!, 8)}, USDC $${formatDecimal(p1s[1]!, 8)}, WBTC $${formatDecimal(p1s[2]!, 8)}`);
+  expectThat(round1.round.roundId === 1n && round1.signers.length === 3, "the oracle stored round 1 from three reporters' signatures");
+  expectThat(JSON.stringify([...round1.round.prices, ...round1.round.marks].map(String)) ===
+    JSON.stringify(slotMedians(signed1.reports.map((r) => [...r.prices, ...r.marks])).map(String)), "the committed prices are the per-slot medians");
 
   step("The institution escrows 10 collateral tokens with the venue (what a liquidation can seize)");
   const escrow = 10n * 10n ** 18n;
@@ -127,19 +157,86 @@ async function main(): Promise<void> {
   expectThat(((await margin.getFunction("positionOf")(instAddr)) as bigint[])[1] === borrow, "the venue lent 40,000 credit tokens");
   expectThat(((await credit.getFunction("balanceOf")(instAddr)) as bigint) === borrow, "the institution holds them");
 
-  step("Prices crash (examples/prices-crash.yaml): the oracle publishes a new round");
+  step("Governance adds a stress tier: joint scenarios calibrated from price history, plus an extreme correlated crash");
+  const calibrated = calibrate(loadHistory(path.join(EXAMPLES, "history.csv"), { minRows: minRows(10) }), { confidence: 0.99, horizonDays: 10, stepBps: 50, maxScenarios: 3 });
+  const extreme = { name: "extreme: WETH, WBTC and ETH-PERP −35% together", multipliersBps: { WETH: 6500, WBTC: 6500, "ETH-PERP": 6500 } };
+  const stressVenue = { ...venue, stress: { ratioBps: 10000n, scenarios: [...calibrated.scenarios.map((c) => ({ name: c.name, multipliersBps: c.multipliersBps })), extreme] } };
+  const stressInstance = instanceSpec(STRESS_INSTANCE);
+  const scenarios = venueScenarios(stressVenue, stressInstance.assets, stressInstance.positions, stressInstance.scenarios!);
+  for (const [i, sc] of stressVenue.stress.scenarios.entries()) say(`scenario ${i + 1}: ${sc.name}: ${Object.entries(sc.multipliersBps).map(([k, m]) => `${k} ${((m - 10000) / 100).toFixed(1)}%`).join(", ")}`);
+  const stressVerifier = await deploy(`Groth16Verifier_${STRESS_INSTANCE}`, governor!);
+  const stressGate = await deploy("StressGate", governor!, [
+    { admin: await governor!.getAddress(), verifier: await stressVerifier.getAddress(), gate: deployed.contracts.gate, poseidon8: deployed.contracts.poseidon8, stressRatioBps: 10000 },
+    scenarios.matrix,
+  ]);
+  await tx(margin.getFunction("setStressRequirement")(await stressGate.getAddress(), true, false));
+  say(`stress gate ${await stressGate.getAddress()} (circuit ${STRESS_INSTANCE}): every scenario at a 100% stress ratio, required to borrow`);
+  expectThat(BigInt(await stressGate.getFunction("scenarioCommitment")()) === scenarioCommitment(scenarios.matrix), "the stress gate commits exactly these scenarios");
+
+  const stressProver = Prover.load(STRESS_INSTANCE);
+  const stressRequest = (nonce: bigint, publicLiability: bigint): StressRequest => ({
+    portfolio: encoded, round: round1.round, risk, attestation, publicLiability, nonce, ratioBps: 10000n, claim: 1n,
+    scenarios: scenarios.matrix, scenarioNames: scenarios.names,
+  });
+
+  step("The institution asks for 70,000 more credit: the plain initial ratio holds, the extreme crash does not");
+  const big = 70_000n * 10n ** BigInt(CREDIT_DECIMALS);
+  const bigDebt = (borrow + big) * liabilityFactor;
+  say(`plain ratio with ${usd(bigDebt)} of venue debt: ${bps(ratioBpsOf(valuate(encoded, round1.round, risk, bigDebt)))} (≥ ${bps(venue.ratios.initialBps)})`);
+  const pBig = await prove(request(round1.round, 1n, venue.ratios.initialBps, 3n, bigDebt), "initial-tier proof");
+  let stressRefused: StressClaimDoesNotHold | undefined;
+  try {
+    await proveStress(stressProver, stressRequest(1n, bigDebt));
+  } catch (err) {
+    if (!(err instanceof StressClaimDoesNotHold)) throw err;
+    stressRefused = err;
+  }
+  say(stressRefused ? `prover: ${stressRefused.message}` : "prover: (no refusal)");
+  expectThat(stressRefused !== undefined && stressRefused.result.failing.length === 1 && scenarios.names[stressRefused.result.failing[0]!] === extreme.name, "the prover names the one scenario that fails: the extreme correlated crash");
+  let venueRefused = false;
+  try {
+    await tx(asInst(margin).getFunction("borrow")(big, proofCalldata(pBig.proof), basis(round1.round.roundId, bigDebt, 3n)));
+  } catch (err) {
+    venueRefused = /NotStressed/.test(String((err as Error).message)) || (margin.interface.parseError((err as { data?: string }).data ?? "0x")?.name === "NotStressed");
+  }
+  expectThat(venueRefused, "the venue refuses the borrow: it requires the stress tier");
+
+  step("It asks for 20,000 instead: the portfolio survives every scenario, so it proves the stress tier and borrows");
+  const more = 20_000n * 10n ** BigInt(CREDIT_DECIMALS);
+  const moreDebt = (borrow + more) * liabilityFactor;
+  const ps = await proveStress(stressProver, stressRequest(1n, moreDebt));
+  say(`stress proof: proved and verified locally in ${(ps.milliseconds / 1000).toFixed(1)}s; worst scenario ratio ${bps(ps.stress.valuations.map(ratioBpsOf).reduce((a, b) => (b !== null && (a === null || b < a) ? b : a), null as bigint | null))}`);
+  await tx(asInst(stressGate).getFunction("proveStress")(proofCalldata(ps.proof), basis(round1.round.roundId, moreDebt, 1n)));
+  expectThat((await stressGate.getFunction("isStressed")(instAddr, moreDebt)) as boolean, "the stress gate records the account for its debt after the borrow");
+  const pMore = await prove(request(round1.round, 1n, venue.ratios.initialBps, 3n, moreDebt), "initial-tier proof");
+  await tx(asInst(margin).getFunction("borrow")(more, proofCalldata(pMore.proof), basis(round1.round.roundId, moreDebt, 3n)));
+  expectThat(((await margin.getFunction("positionOf")(instAddr)) as bigint[])[1] === borrow + more, "the venue lent 20,000 more credit tokens");
+  const debtNow = moreDebt;
+
+  step("Prices crash (examples/prices-crash.yaml): three reporters sign, but the move is beyond WETH's guard");
   await networkHelpers.time.increase(600);
   const crashQuote = loadPrices(path.join(EXAMPLES, "prices-crash.yaml"), venue);
-  const round2 = await publishRound(oracle, crashQuote.prices, crashQuote.marks);
-  say(`round ${round2.round.roundId}: WETH $${formatDecimal(crashQuote.prices[0]!, 8)}, WBTC $${formatDecimal(crashQuote.prices[2]!, 8)}, ETH-PERP mark $${formatDecimal(crashQuote.marks[0]!, 8)}`);
-  expectThat(round2.round.roundId === 2n, "round 2 is on chain");
+  const three = await sign(crashQuote, [0, 1, 2]);
+  let held = "";
+  try {
+    await publishRound(oracle, three.observedAt, three.reports);
+  } catch (err) {
+    const e = err as { revert?: { name?: string }; data?: string; message: string };
+    held = e.revert?.name ?? (typeof e.data === "string" ? oracle.interface.parseError(e.data)?.name : undefined) ?? e.message;
+  }
+  expectThat(held === "MoveNeedsLargerQuorum", "a 53% move in WETH with three signatures is held (MoveNeedsLargerQuorum)");
+  const four = await sign(crashQuote, [0, 1, 2, 3]);
+  const round2 = await publishRound(oracle, four.observedAt, four.reports);
+  const c2 = round2.round;
+  say(`round ${c2.roundId} from four reporters: WETH $${formatDecimal(c2.prices[0]!, 8)}, WBTC $${formatDecimal(c2.prices[2]!, 8)}, ETH-PERP mark $${formatDecimal(c2.marks[0]!, 8)}`);
+  expectThat(round2.round.roundId === 2n && round2.signers.length === 4, "with every reporter confirming it, round 2 is on chain");
 
   step("The institution tries to prove the maintenance ratio at the new prices: the prover refuses");
-  const v3 = valuate(encoded, round2.round, risk, newDebt);
+  const v3 = valuate(encoded, round2.round, risk, debtNow);
   say(`weighted collateral ${usd(v3.collateralSide / 10000n)} vs weighted liabilities ${usd(v3.liabilitySide / 10000n)}: ratio ${bps(ratioBpsOf(v3))} < ${bps(venue.ratios.maintenanceBps)}`);
   let refused: ClaimDoesNotHold | undefined;
   try {
-    await prover.prove(request(round2.round, 1n, venue.ratios.maintenanceBps, 3n, newDebt));
+    await prover.prove(request(round2.round, 1n, venue.ratios.maintenanceBps, 4n, debtNow));
   } catch (err) {
     if (!(err instanceof ClaimDoesNotHold)) throw err;
     refused = err;
@@ -148,10 +245,10 @@ async function main(): Promise<void> {
   expectThat(refused !== undefined, "no solvency proof can be made: the circuit would reject it and the prover says why");
 
   step("The attester, who holds the witness, posts an insolvency proof (no portfolio revealed)");
-  const p3 = await prove(request(round2.round, 0n, venue.ratios.maintenanceBps, 1n, newDebt), "insolvency proof");
+  const p3 = await prove(request(round2.round, 0n, venue.ratios.maintenanceBps, 1n, debtNow), "insolvency proof");
   const s3 = unpackStatement(p3.signals.statement);
   say(`the proof states only: account ${instAddr}, claim ${s3.claim === 0n ? "below" : "above"} ${bps(s3.ratioBps)}, round ${round2.round.roundId}`);
-  await tx((gate.connect(attesterAccount!) as Contract).getFunction("proveInsolvency")(instAddr, proofCalldata(p3.proof), basis(round2.round.roundId, newDebt, 1n)));
+  await tx((gate.connect(attesterAccount!) as Contract).getFunction("proveInsolvency")(instAddr, proofCalldata(p3.proof), basis(round2.round.roundId, debtNow, 1n)));
   expectThat((await gate.getFunction("isInsolvent")(instAddr)) as boolean, "the gate marks the account insolvent");
   expectThat(Number(await margin.getFunction("liquidationReason")(instAddr)) === 2, "the venue now allows liquidation (reason: insolvent)");
 

@@ -1,17 +1,21 @@
 /**
  * `solvency audit`: the auditor's report on each circuit instance — the circuit read from its r1cs, the
  * public signals against circuits/spec.json, the constraint analysis, the compiler's warnings, the
- * trusted setup verified by snarkjs, and the verifier contract (source and, given an RPC endpoint and an
- * address, the deployed code). Writes audit/<name>.md and audit/<name>.json; the verdict is PASS,
- * PASS (development setup), INCOMPLETE or FAIL, and anything but PASS… exits non-zero.
+ * trusted setup verified by snarkjs, the verifier contract (source and, given an RPC endpoint and an
+ * address, the deployed code), what a proof states and whom it trusts, the provenance (version, commit,
+ * a recompile of the circuit) and, with --deployment, the whole deployment on chain. Writes
+ * audit/<name>.md and audit/<name>.json with findings graded by severity; the verdict is PASS (with
+ * what it rests on in parentheses), INCOMPLETE (something was not checked) or FAIL, and anything but a
+ * PASS exits non-zero.
  *
  *   tsx verifier/audit.ts [--instance NAME]... [--all] [--out DIR] [--production] [--ptau FILE]
- *                         [--skip-zkey-verify] [--rpc URL --address ADDR] [--json]
+ *                         [--skip-zkey-verify] [--skip-recompile] [--rpc URL --address ADDR]
+ *                         [--deployment FILE --rpc URL] [--json]
  */
 import { mkdirSync, existsSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { ROOT, artifacts, defaultInstances, instance as instanceSpec, manifest } from "../prover/artifacts.ts";
+import { ROOT, artifacts, buildCommand, defaultInstances, instance as instanceSpec, manifest } from "../prover/artifacts.ts";
 import { InputError, writeFileAtomic } from "../prover/files.ts";
 import { spec } from "../prover/spec.ts";
 import { verifierContractName } from "../prover/setup-info.ts";
@@ -21,6 +25,11 @@ import { auditCircuit } from "./audit/circuit.ts";
 import { auditSetup } from "./audit/setup.ts";
 import { auditVerifier, type CodeSource } from "./audit/contract.ts";
 import { renderMarkdown, type InstanceAudit } from "./audit/markdown.ts";
+import { statementOf } from "./audit/statement.ts";
+import { provenanceOf } from "./audit/provenance.ts";
+import { auditDeployment } from "./audit/deployment.ts";
+import { findingsOf } from "./audit/check.ts";
+import { loadDeployment } from "./deployment.ts";
 
 export { renderMarkdown, type InstanceAudit };
 export type { Check } from "./audit/check.ts";
@@ -41,6 +50,10 @@ export interface AuditOptions {
   verifyZkey?: boolean;
   /** a deployed verifier to compare (one instance only) */
   deployed?: { address: string; rpc?: string; source?: CodeSource };
+  /** a whole deployment to audit on chain: its instance, its verifier and every other contract */
+  deployment?: { file: string; rpc: string };
+  /** recompile the circuit from source and compare the r1cs (default true; tens of seconds) */
+  recompile?: boolean;
   log?: (line: string) => void;
 }
 
@@ -59,14 +72,24 @@ export interface AuditResult {
   files: string[];
 }
 
-/** PASS only when no check failed or was skipped; a development setup passes, and says so, unless --production. */
-export function verdictOf(checks: readonly Check[]): { verdict: string; passed: boolean } {
+/**
+ * FAIL when a check failed; INCOMPLETE when one was not run (nothing wrong was found, but the audit
+ * cannot vouch for it); otherwise PASS, naming in parentheses what the pass rests on: a development
+ * setup, other warnings, and findings accepted by the project's justifications, which the reader must
+ * review. A development setup fails under --production.
+ */
+export function verdictOf(checks: readonly Check[]): { verdict: string; passed: boolean; incomplete: boolean } {
   const failed = checks.filter((c) => c.status === "fail");
-  if (failed.length > 0) return { verdict: `FAIL: ${failed.map((c) => `${c.title.toLowerCase()} (${c.detail})`).join("; ")}`, passed: false };
+  if (failed.length > 0) return { verdict: `FAIL: ${failed.map((c) => `${c.title.toLowerCase()} (${c.detail})`).join("; ")}`, passed: false, incomplete: false };
   const skipped = checks.filter((c) => c.status === "skipped");
-  if (skipped.length > 0) return { verdict: `INCOMPLETE: not checked: ${skipped.map((c) => `${c.title.toLowerCase()} (${c.detail})`).join("; ")}`, passed: false };
-  if (checks.some((c) => c.status === "warn")) return { verdict: "PASS (development setup)", passed: true };
-  return { verdict: "PASS", passed: true };
+  if (skipped.length > 0) return { verdict: `INCOMPLETE: not checked: ${skipped.map((c) => `${c.title.toLowerCase()} (${c.detail})`).join("; ")}`, passed: false, incomplete: true };
+  const notes: string[] = [];
+  if (checks.some((c) => c.id === "production" && c.status === "warn")) notes.push("development setup");
+  const warnings = checks.filter((c) => c.status === "warn" && c.id !== "production");
+  if (warnings.length > 0) notes.push(`${warnings.length} warning${warnings.length === 1 ? "" : "s"}: ${warnings.map((c) => c.id).join(", ")}`);
+  const accepted = checks.filter((c) => c.status === "accepted");
+  if (accepted.length > 0) notes.push(`${accepted.length} accepted finding${accepted.length === 1 ? "" : "s"} to review: ${accepted.map((c) => c.id).join(", ")}`);
+  return { verdict: notes.length ? `PASS (${notes.join("; ")})` : "PASS", passed: true, incomplete: false };
 }
 
 /** Audits one instance of circuits/manifest.json. */
@@ -75,11 +98,15 @@ export async function auditInstance(name: string, opts: Omit<AuditOptions, "inst
   const a = artifacts(name);
   const production = !!opts.production;
   const checks: Check[] = [];
-  const result: InstanceAudit = { instance: name, verdict: "", passed: false, generatedAt: new Date().toISOString(), production, circuit: null, setup: null, verifier: null, checks };
-  const finish = (): InstanceAudit => Object.assign(result, verdictOf(checks));
+  const result: InstanceAudit = {
+    instance: name, verdict: "", passed: false, incomplete: false, generatedAt: new Date().toISOString(), production,
+    findings: [], statement: statementOf(inst), provenance: null, circuit: null, setup: null, verifier: null, deployment: null, checks,
+  };
+  checks.push(...result.statement!.checks);
+  const finish = (): InstanceAudit => Object.assign(result, verdictOf(checks), { findings: findingsOf(checks) });
 
   if (!existsSync(a.r1cs) || !existsSync(a.sym)) {
-    checks.push(check("built", "The circuit is built", "fail", `${displayPath(a.r1cs)} or its .sym is missing: run 'npm run build:circuits -- ${name}'`));
+    checks.push(check("built", "The circuit is built", "fail", `${displayPath(a.r1cs)} or its .sym is missing: build it: ${buildCommand(name)}`));
     return finish();
   }
   opts.log?.(`${name}: reading the constraint system and analysing it`);
@@ -88,6 +115,8 @@ export async function auditInstance(name: string, opts: Omit<AuditOptions, "inst
     publicSignals: spec.publicSignals, acceptedWarnings: manifest.acceptedWarnings, accepted: readAcceptedFindings(),
   });
   checks.push(...result.circuit.checks);
+  result.provenance = await provenanceOf(inst, a.r1cs, { recompile: opts.recompile ?? true, production, log: opts.log && ((l) => opts.log!(`${name}: ${l}`)) });
+  checks.push(...result.provenance.checks);
 
   result.setup = await auditSetup({
     r1cs: a.r1cs, zkey: a.zkey, vkey: a.vkey, setupInfo: a.setupInfo, ptau: opts.ptau,
@@ -101,11 +130,30 @@ export async function auditInstance(name: string, opts: Omit<AuditOptions, "inst
     name, zkey: a.zkey, vkey: a.vkey, sol: a.verifierSol, contract: verifierContractName(name, "groth16"), deployed: opts.deployed,
   });
   checks.push(...result.verifier.checks);
+  if (opts.deployment) {
+    opts.log?.(`${name}: auditing the deployment ${displayPath(opts.deployment.file)} at ${opts.deployment.rpc}`);
+    result.deployment = await auditDeployment({ deployment: loadDeployment(opts.deployment.file), rpc: opts.deployment.rpc, production, log: opts.log && ((l) => opts.log!(`${name}: ${l}`)) });
+    checks.push(...result.deployment.checks);
+  }
   return finish();
 }
 
 /** Audits the selected instances and writes their reports. */
 export async function audit(opts: AuditOptions = {}): Promise<AuditResult> {
+  if (opts.deployment) {
+    // The deployment names its instance and its verifier: audit exactly those.
+    const d = loadDeployment(opts.deployment.file);
+    if (opts.all || (opts.instances?.length && (opts.instances.length > 1 || opts.instances[0] !== d.instance))) {
+      throw new InputError(`--deployment audits its own instance ${d.instance}`, "--instance", "drop --instance and --all with --deployment");
+    }
+    if (opts.deployed) throw new InputError("--address and --deployment both name a verifier", "--address", "drop --address: the deployment file names its verifier");
+    // An endpoint that is unreachable or on another chain is told now, not after minutes of analysis.
+    const { openProvider } = await import("./chain.ts");
+    const { provider, chainId } = await openProvider(opts.deployment.rpc);
+    provider.destroy();
+    if (chainId !== d.chainId) throw new InputError(`the endpoint is on chain ${chainId}, the deployment on chain ${d.chainId}`, "--rpc", "give the RPC endpoint of the deployment's chain");
+    opts = { ...opts, instances: [d.instance], deployed: { address: d.contracts.verifier, rpc: opts.deployment.rpc } };
+  }
   const names = opts.all ? manifest.instances.map((i) => i.name) : opts.instances?.length ? opts.instances : defaultInstances().map((i) => i.name);
   for (const n of names) {
     if (!manifest.instances.some((i) => i.name === n)) {
@@ -143,15 +191,19 @@ export async function audit(opts: AuditOptions = {}): Promise<AuditResult> {
 }
 
 export const USAGE = `usage: solvency audit [--instance NAME]... [--all] [--out DIR] [--production] [--ptau FILE]
-                      [--skip-zkey-verify] [--rpc URL --address ADDR]
+                      [--skip-zkey-verify] [--skip-recompile] [--rpc URL --address ADDR] [--deployment FILE --rpc URL]
   --instance NAME       audit this instance (repeatable; default: the manifest's default instances)
   --all                 audit every instance in circuits/manifest.json
   --out DIR             write <name>.md and <name>.json here (default: audit/)
   --production          a development trusted setup fails the audit
   --ptau FILE           verify against this copy of the powers of tau (its sha256 must be the recorded one)
   --skip-zkey-verify    do not run snarkjs' zkey verification (the verdict is then INCOMPLETE)
+  --skip-recompile      do not recompile the circuit from source to compare the r1cs (INCOMPLETE)
   --rpc URL --address ADDR
-                        compare the verifier deployed at ADDR with the compiled contract`;
+                        compare the verifier deployed at ADDR with the compiled contract
+  --deployment FILE --rpc URL
+                        audit a whole deployment: its instance, the verifier the gate calls, every
+                        contract's code, wiring, risk parameters, roles, reporters and attesters`;
 
 /** Turns command-line arguments into options; InputError on a bad one. */
 export function parseAuditArgs(args: readonly string[]): AuditOptions & { help: boolean } {
@@ -167,6 +219,8 @@ export function parseAuditArgs(args: readonly string[]): AuditOptions & { help: 
         production: { type: "boolean", default: false },
         ptau: { type: "string" },
         "skip-zkey-verify": { type: "boolean", default: false },
+        "skip-recompile": { type: "boolean", default: false },
+        deployment: { type: "string" },
         rpc: { type: "string" },
         address: { type: "string" },
         help: { type: "boolean", short: "h", default: false },
@@ -175,7 +229,10 @@ export function parseAuditArgs(args: readonly string[]): AuditOptions & { help: 
   } catch (err) {
     throw new InputError((err as Error).message, "audit arguments", USAGE.split("\n")[0]!);
   }
-  if ((values.rpc === undefined) !== (values.address === undefined)) {
+  if (values.deployment !== undefined) {
+    if (values.rpc === undefined) throw new InputError("--deployment needs --rpc", "--rpc", "give the JSON-RPC endpoint of the deployment's chain");
+    if (!existsSync(values.deployment)) throw new InputError("the deployment file does not exist", values.deployment, "give the file solvency deploy wrote");
+  } else if ((values.rpc === undefined) !== (values.address === undefined)) {
     throw new InputError("--rpc and --address go together", values.rpc ? "--address" : "--rpc", "give both the endpoint and the verifier's address");
   }
   if (values.address !== undefined && !/^0x[0-9a-fA-F]{40}$/.test(values.address)) {
@@ -192,7 +249,9 @@ export function parseAuditArgs(args: readonly string[]): AuditOptions & { help: 
     production: values.production,
     ptau: values.ptau,
     verifyZkey: !values["skip-zkey-verify"],
+    recompile: !values["skip-recompile"],
     ...(values.address ? { deployed: { address: values.address, rpc: values.rpc } } : {}),
+    ...(values.deployment ? { deployment: { file: values.deployment, rpc: values.rpc! } } : {}),
   };
 }
 

@@ -8,7 +8,8 @@ import path from "node:path";
 import { Contract, ContractFactory, type ContractRunner, type Signer, type TransactionReceipt } from "ethers";
 import { ROOT } from "../prover/artifacts.ts";
 import type { AssetRisk, MarketRisk, PriceRound, RiskFactors } from "../prover/model.ts";
-import type { AttesterKey } from "../prover/commitments.ts";
+import { packPrices, type AttesterKey } from "../prover/commitments.ts";
+import { bySigner, reportCalldata, type SignedReport } from "../oracle/signing.ts";
 
 export const ARTIFACTS_DIR = path.join(ROOT, "artifacts", "contracts");
 
@@ -74,8 +75,13 @@ export interface SystemConfig {
   /** existing ERC-20s; when absent, mintable MockERC20s are deployed (collateral 18 decimals, credit 18) */
   collateralToken?: string;
   creditToken?: string;
-  /** accounts granted REPORTER_ROLE on the oracle; defaults to the deployer */
+  /** the oracle's reporters (3 to 15); none by default: governance adds them (solvency oracle reporters add) */
   reporters?: string[];
+  /** signatures a round needs (default 3) and a round moving a slot beyond its guard needs (default: quorum) */
+  quorum?: number;
+  largeMoveQuorum?: number;
+  /** oldest observation a round may carry, seconds (default: the oracle's 600) */
+  maxObservationAge?: number;
 }
 
 export interface System {
@@ -102,8 +108,7 @@ export async function deploySystem(signer: Signer, cfg: SystemConfig): Promise<S
     admin, await poseidon8.getAddress(), cfg.assets, cfg.markets, cfg.initialRatioBps, cfg.maintenanceRatioBps,
   ]);
   const oracle = await deploy("PriceOracle", signer, [admin, await registry.getAddress(), await poseidon8.getAddress(), await poseidon3.getAddress()]);
-  const reporterRole = await oracle.getFunction("REPORTER_ROLE")();
-  for (const reporter of cfg.reporters ?? [admin]) await (await oracle.getFunction("grantRole")(reporterRole, reporter)).wait();
+  await configureOracle(oracle, cfg);
   const gate = await deploy("SolvencyGate", signer, [
     admin, await verifier.getAddress(), await oracle.getAddress(), await poseidon5.getAddress(), cfg.maxPriceAge, cfg.maxAttestationAge, cfg.roundGrace,
   ]);
@@ -116,6 +121,17 @@ export async function deploySystem(signer: Signer, cfg: SystemConfig): Promise<S
   ]);
   await (await gate.getFunction("setVenue")(await venue.getAddress())).wait();
   return { poseidon3, poseidon5, poseidon8, verifier, registry, oracle, gate, venue, collateral, credit };
+}
+
+/** Adds the configured reporters and sets the quorums and observation age (when given). */
+export async function configureOracle(oracle: Contract, cfg: Pick<SystemConfig, "reporters" | "quorum" | "largeMoveQuorum" | "maxObservationAge">): Promise<void> {
+  const send = async (fn: string, ...args: unknown[]): Promise<void> => void (await (await oracle.getFunction(fn)(...args)).wait());
+  for (const reporter of cfg.reporters ?? []) await send("addReporter", reporter);
+  if (cfg.quorum !== undefined || cfg.largeMoveQuorum !== undefined) {
+    const quorum = cfg.quorum ?? Number(await oracle.getFunction("quorum")());
+    await send("setQuorum", quorum, cfg.largeMoveQuorum ?? quorum);
+  }
+  if (cfg.maxObservationAge !== undefined) await send("setMaxObservationAge", cfg.maxObservationAge);
 }
 
 /** The committed risk factors, split from RiskRegistry.riskElements() as the circuit orders them. */
@@ -134,17 +150,20 @@ export async function readRiskFactors(registry: Contract): Promise<RiskFactors> 
 
 /** What PriceOracle stored and emitted for one round. */
 export interface PublishedRound {
+  /** the round as committed: its timestamp is the reporters' observation time, its prices the medians */
   round: PriceRound;
   priceCommitment: bigint;
   riskCommitment: bigint;
   riskVersion: bigint;
   context: bigint;
+  /** the reporters whose signed values the medians were taken from, ascending */
+  signers: string[];
 }
 
 function publishedFrom(args: readonly unknown[]): PublishedRound {
-  const [roundId, timestamp, prices, marks, priceCommitment, riskCommitment, riskVersion, context] = args as
-    [bigint, bigint, bigint[], bigint[], bigint, bigint, bigint, bigint];
-  return { round: { roundId, timestamp, prices: [...prices], marks: [...marks] }, priceCommitment, riskCommitment, riskVersion, context };
+  const [roundId, timestamp, prices, marks, priceCommitment, riskCommitment, riskVersion, context, signers] = args as
+    [bigint, bigint, bigint[], bigint[], bigint, bigint, bigint, bigint, string[]];
+  return { round: { roundId, timestamp, prices: [...prices], marks: [...marks] }, priceCommitment, riskCommitment, riskVersion, context, signers: [...signers] };
 }
 
 /** A round as its RoundPublished event recorded it (the prices are public only there). */
@@ -155,9 +174,30 @@ export async function readRound(oracle: Contract, roundId: bigint): Promise<Publ
   return publishedFrom(log.args);
 }
 
-/** Publishes a round and returns what the oracle recorded, with the receipt. */
-export async function publishRound(oracle: Contract, prices: readonly bigint[], marks: readonly bigint[]): Promise<PublishedRound & { receipt: TransactionReceipt }> {
-  const receipt = (await (await oracle.getFunction("publishRound")(prices, marks)).wait()) as TransactionReceipt;
+/** What a relay passes of PriceOracle's state (checked on chain against stored hashes). */
+export interface RelayState { previousMedians: bigint[]; guards: bigint[] }
+
+/** The oracle's state a relay passes: the previous round's medians (from its event), packed, and the guard words. */
+export async function relayState(oracle: Contract): Promise<RelayState> {
+  const last = (await oracle.getFunction("lastRoundId")()) as bigint;
+  const guards = [...((await oracle.getFunction("guardWords")()) as bigint[])];
+  if (last === 0n) return { previousMedians: [], guards };
+  const { round } = await readRound(oracle, last);
+  return { previousMedians: packPrices([...round.prices, ...round.marks]), guards };
+}
+
+/** The calldata of PriceOracle.publishRound for signed reports of one observation (sorted by signer here). */
+export async function publishArgs(oracle: Contract, observedAt: bigint, reports: readonly SignedReport[]): Promise<[bigint, ReturnType<typeof reportCalldata>[], RelayState]> {
+  return [observedAt, bySigner(reports).map(reportCalldata), await relayState(oracle)];
+}
+
+/**
+ * Relays a round signed by reporters (any account may send it) and returns what the oracle recorded, with
+ * the receipt. Every report must observe `observedAt`.
+ */
+export async function publishRound(oracle: Contract, observedAt: bigint, reports: readonly SignedReport[]): Promise<PublishedRound & { receipt: TransactionReceipt }> {
+  for (const r of reports) if (r.observedAt !== observedAt) throw new Error(`a report by ${r.reporter} observes ${r.observedAt}, not ${observedAt}`);
+  const receipt = (await (await oracle.getFunction("publishRound")(...(await publishArgs(oracle, observedAt, reports)))).wait()) as TransactionReceipt;
   for (const log of receipt.logs) {
     const parsed = oracle.interface.parseLog(log);
     if (parsed?.name === "RoundPublished") return { ...publishedFrom(parsed.args), receipt };

@@ -1,5 +1,5 @@
 /**
- * The deployment file (docs/files.md) that scripts/deploy.ts writes and every on-chain command reads
+ * The deployment file (docs/files.md) that `solvency deploy` writes and every on-chain command reads
  * with --deployment: the chain, the circuit instance, each contract's address (the venue's escrow and
  * credit tokens among them), and the venue description the registry was configured from.
  */
@@ -45,7 +45,7 @@ export function deploymentFromDocument(doc: LoadedDocument): Deployment {
   const d = validate(schema, doc);
   const venue = venueFromDocument({ file: doc.file, data: d.venue, where: (p) => doc.where(["venue", ...p]) });
   if (venue.instance.name !== d.instance) {
-    throw new InputError(`the deployment's instance ${d.instance} differs from its venue's ${venue.instance.name}`, doc.where(["instance"]), "redeploy with scripts/deploy.ts");
+    throw new InputError(`the deployment's instance ${d.instance} differs from its venue's ${venue.instance.name}`, doc.where(["instance"]), "redeploy with solvency deploy");
   }
   return {
     file: doc.file,

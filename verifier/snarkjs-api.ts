@@ -32,20 +32,20 @@ interface SetupApi {
 
 export const snark = snarkjs as unknown as SetupApi;
 
-/** A snarkjs logger that records what it is told; debug lines are dropped. */
+/** A snarkjs logger that records what it is told; debug lines go to `progress`, if given. */
 export interface RecordingLogger extends Logger {
   readonly infos: string[];
   readonly errors: string[];
   lastError(): string | undefined;
 }
 
-export function recordingLogger(): RecordingLogger {
+export function recordingLogger(progress?: (message: string) => void): RecordingLogger {
   const infos: string[] = [];
   const errors: string[] = [];
   return {
     infos,
     errors,
-    debug: () => {},
+    debug: (m) => progress?.(String(m)),
     info: (m) => void infos.push(String(m)),
     warn: (m) => void infos.push(String(m)),
     error: (m) => void errors.push(String(m)),

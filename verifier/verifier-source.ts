@@ -38,8 +38,78 @@ export function adaptVerifier(source: string, name: string, system: ProofSystem)
 }
 
 
+/** How many leading public signals a partial verifying key folds in: context and attesterBinding. */
+export const PARTIAL_SIGNALS = 2;
+
+/**
+ * Adds to snarkjs' Groth16 verifier the split of its linear combination vk_x = IC0 + Σ sᵢ·ICᵢ at the
+ * first PARTIAL_SIGNALS signals, which repeat across many proofs (one context per round, one binding per
+ * attester):
+ *   partialKey(s0, s1)                      = IC0 + s0·IC1 + s1·IC2, computed once and cached by the gate
+ *   verifyProofPartial(a, b, c, P, signals)  = snarkjs' verifyProof with vk_x starting from P instead of IC0
+ *                                             and skipping the first two multiplications
+ * verifyProofPartial is snarkjs' own function, transformed line by line (every edit below must match
+ * exactly once, or the build fails), so it runs the same field checks and the same pairing; tests check
+ * that both functions agree with snarkjs on accepted, tampered and mismatched proofs. verifyProof itself
+ * is left exactly as snarkjs renders it.
+ */
+export function addPartialVerification(source: string): string {
+  const start = source.indexOf("    function verifyProof(");
+  const end = source.lastIndexOf("}");
+  if (start < 0 || end < start) throw new Error("the snarkjs groth16 verifier template changed shape (verifyProof not found)");
+  let fn = source.slice(start, source.lastIndexOf("}", end - 1) + 1);
+  const edit = (from: RegExp | string, to: string): void => {
+    const count = typeof from === "string" ? fn.split(from).length - 1 : (fn.match(new RegExp(from.source, "g")) ?? []).length;
+    if (count !== 1) throw new Error(`the snarkjs groth16 verifier template changed shape (${String(from)} found ${count} times)`);
+    fn = fn.replace(from, to);
+  };
+  edit("function verifyProof(uint[2] calldata _pA, uint[2][2] calldata _pB, uint[2] calldata _pC, uint[4] calldata _pubSignals)",
+    "function verifyProofPartial(uint[2] calldata _pA, uint[2][2] calldata _pB, uint[2] calldata _pC, uint[2] calldata _partial, uint[4] calldata _pubSignals)");
+  edit("function checkPairing(pA, pB, pC, pubSignals, pMem) -> isOk {", "function checkPairing(pA, pB, pC, pPartial, pubSignals, pMem) -> isOk {");
+  edit("mstore(_pVk, IC0x)", "mstore(_pVk, calldataload(pPartial))");
+  edit("mstore(add(_pVk, 32), IC0y)", "mstore(add(_pVk, 32), calldataload(add(pPartial, 32)))");
+  edit(/\n\s*g1_mulAccC\(_pVk, IC1x, IC1y, calldataload\(add\(pubSignals, 0\)\)\)/, "");
+  edit(/\n\s*g1_mulAccC\(_pVk, IC2x, IC2y, calldataload\(add\(pubSignals, 32\)\)\)/, "");
+  edit("checkPairing(_pA, _pB, _pC, _pubSignals, pMem)", "checkPairing(_pA, _pB, _pC, _partial, _pubSignals, pMem)");
+  const partialKey = `
+    /// @notice IC0 + s0·IC1 + s1·IC2: the part of vk_x fixed by the first two public signals (context and
+    ///         attester binding), for verifyProofPartial. Reverts on a signal outside the scalar field.
+    function partialKey(uint256 s0, uint256 s1) public view returns (uint256 x, uint256 y) {
+        require(s0 < r && s1 < r, "signal not in the scalar field");
+        uint256[4] memory acc;
+        uint256[3] memory term;
+        bool ok;
+        acc[0] = IC0x;
+        acc[1] = IC0y;
+        term[0] = IC1x;
+        term[1] = IC1y;
+        term[2] = s0;
+        assembly {
+            ok := staticcall(gas(), 7, term, 96, add(acc, 64), 64)
+            ok := and(ok, staticcall(gas(), 6, acc, 128, acc, 64))
+        }
+        require(ok, "precompile failed");
+        term[0] = IC2x;
+        term[1] = IC2y;
+        term[2] = s1;
+        assembly {
+            ok := staticcall(gas(), 7, term, 96, add(acc, 64), 64)
+            ok := and(ok, staticcall(gas(), 6, acc, 128, acc, 64))
+        }
+        require(ok, "precompile failed");
+        return (acc[0], acc[1]);
+    }
+
+    /// @notice verifyProof with vk_x starting from \`_partial\` = partialKey(_pubSignals[0], _pubSignals[1]); the
+    ///         caller vouches for that equality (the gate computes and caches it itself).
+`;
+  const insertAt = source.lastIndexOf("}", end - 1) + 1;
+  return `${source.slice(0, insertAt)}\n${partialKey}${fn}\n${source.slice(insertAt)}`;
+}
+
 /** Renders the instance's verifier from a zkey. */
 export async function verifierSource(zkey: string, name: string, system: ProofSystem, logger: Logger = recordingLogger()): Promise<string> {
   const source = await snark.zKey.exportSolidityVerifier(zkey, { [system]: verifierTemplate(system) }, logger);
-  return adaptVerifier(source, name, system);
+  const adapted = adaptVerifier(source, name, system);
+  return system === "groth16" ? addPartialVerification(adapted) : adapted;
 }

@@ -8,6 +8,7 @@ import { venueFrom, parseAddress, parseUint, parseDuration, nowSeconds, type Ven
 import { loadPortfolio, checkUniverse, encodePortfolio } from "../../prover/portfolio.ts";
 import { universeOf } from "../../prover/venue.ts";
 import { writeFileAtomic, InputError } from "../../prover/files.ts";
+import { checkOutputFile, warnIfShared } from "../preflight.ts";
 
 // Loaded when a command runs: circomlibjs takes a second to import.
 const attesterLib = () => import("../../prover/attester.ts");
@@ -47,7 +48,7 @@ export function registerAttester(program: Command): void {
     .description("sign an account's portfolio commitment for a chain, gate and time (attester)")
     .requiredOption("--key <file>", "attester key file (from solvency keygen)")
     .requiredOption("--portfolio <file>", "the portfolio file to attest")
-    .option("--deployment <file>", "deployment file: the chain, the gate and the venue")
+    .option("--deployment <file>", "deployment file from solvency deploy: the chain, the gate and the venue (default: SOLVENCY_DEPLOYMENT or solvency.config.json)")
     .option("--venue <file>", "venue file, with --chain-id and --gate instead of --deployment")
     .option("--chain-id <id>", "chain id of the domain (without --deployment)")
     .option("--gate <address>", "the solvency gate's address (without --deployment)")
@@ -72,7 +73,9 @@ export function registerAttester(program: Command): void {
         chainId = parseUint(o.chainId, "--chain-id");
         gate = parseAddress(o.gate, "--gate");
       }
+      checkOutputFile(o.out, !!o.force, "--out");
       const key = await loadAttesterKey(o.key);
+      warnIfShared(out, o.portfolio, "hidden portfolio and its salt");
       const portfolio = loadPortfolio(o.portfolio);
       checkUniverse(portfolio, universeOf(venue), venue.name);
       const accountText = o.account ?? portfolio.account;

@@ -11,6 +11,7 @@ import { CliError, EXIT } from "../output.ts";
 import { manifest, instance as instanceSpec, defaultInstances } from "../../prover/artifacts.ts";
 import { PROOF_SYSTEMS, type ProofSystem } from "../../prover/setup-info.ts";
 import { InputError } from "../../prover/files.ts";
+import { rpcUrl } from "../config.ts";
 
 interface SetupCliOptions extends CommonOptions { all?: boolean; system: string; ptau?: string; beacon?: string; beaconIterations?: string; force?: boolean }
 
@@ -49,19 +50,28 @@ export function registerBuild(program: Command): void {
     }));
 
   common(program.command("audit"))
-    .description("audit circuits, trusted setup and deployed verifiers (verifier/audit.ts); arguments are passed on")
+    .description("audit circuits, trusted setup, verifiers and (--deployment FILE --rpc URL) a whole deployment (solvency audit -- --help lists its flags)")
     .argument("[args...]", "the audit's own arguments (see solvency audit -- --help)")
     .allowUnknownOption()
     .action(action<[string[]], CommonOptions>(async (out, args, o) => {
       if (!existsSync(AUDIT_MODULE)) {
         throw new CliError("the audit module is not part of this build", "verifier/audit.ts", "update the project to a version that includes the audit", EXIT.input);
       }
-      const mod = (await import(AUDIT_MODULE)) as { runAudit?: (args: string[], opts: { json: boolean; log: (l: string) => void }) => Promise<{ ok: boolean; report?: unknown; lines?: string[] }> };
+      type Report = { instances?: Array<{ instance: string; passed: boolean; incomplete?: boolean; findings?: Array<{ severity: string; status: string; title: string }> }> };
+      const mod = (await import(AUDIT_MODULE)) as { runAudit?: (args: string[], opts: { json: boolean; log: (l: string) => void }) => Promise<{ ok: boolean; report?: Report; lines?: string[]; files?: string[] }> };
       if (typeof mod.runAudit !== "function") {
         throw new CliError("verifier/audit.ts does not export runAudit(args, opts)", "verifier/audit.ts", "update the project: the CLI calls runAudit", EXIT.input);
       }
+      // The deployment's RPC endpoint, like every on-chain command's, defaults to SOLVENCY_RPC or solvency.config.json.
+      if (args.includes("--deployment") && !args.includes("--rpc")) args = [...args, "--rpc", rpcUrl(undefined)];
       const r = await mod.runAudit(args, { json: !!o.json, log: (l) => out.note(l) });
-      out.result({ report: r.report ?? null, passed: r.ok }, r.lines ?? []);
-      if (!r.ok) throw new CliError("the audit found problems", "audit report", "read the report above and fix each finding", EXIT.claim);
+      out.result({ passed: r.ok, files: r.files ?? [], report: r.report ?? null }, r.lines ?? []);
+      if (!r.ok) {
+        const instances = r.report?.instances ?? [];
+        const failed = instances.filter((i) => !i.passed && !i.incomplete);
+        const findings = instances.flatMap((i) => (i.findings ?? []).filter((f) => f.status === (failed.length ? "fail" : "skipped")).map((f) => `${f.severity}: ${f.title.toLowerCase()}`));
+        if (failed.length) throw new CliError(`the audit failed: ${findings.join("; ") || failed.map((i) => i.instance).join(", ")}`, "audit report", "read the findings in the report and fix each", EXIT.claim);
+        throw new CliError(`the audit is incomplete: not checked: ${findings.join("; ")}`, "audit report", "run it without the --skip-… flags to complete it", EXIT.claim);
+      }
     }));
 }

@@ -14,7 +14,7 @@ export function registerPortfolio(program: Command): void {
   common(program.command("init"))
     .description("write a portfolio file for a venue's assets, with a fresh random salt (mode 0600)")
     .option("--venue <file>", "venue file (its assets and markets, in slot order)")
-    .option("--deployment <file>", "deployment file (holds the venue)")
+    .option("--deployment <file>", "deployment file from solvency deploy, which holds the venue (default: SOLVENCY_DEPLOYMENT or solvency.config.json)")
     .option("--account <address>", "the Ethereum account the portfolio backs")
     .option("-o, --out <file>", "portfolio file to write", "portfolio.yaml")
     .option("-f, --force", "replace an existing file (its salt is lost)")

@@ -1,6 +1,7 @@
 /**
  * `solvency prove` (a solvency or insolvency proof from a portfolio, an attestation and a published
- * round, checked locally before it is written) and `solvency verify` (off chain).
+ * round, checked locally before it is written; with --rpc, the terms are read from the chain and checked
+ * first against everything the gate would refuse) and `solvency verify` (off chain).
  */
 import type { Command } from "commander";
 import { action, common, type CommonOptions } from "../command.ts";
@@ -11,6 +12,8 @@ import { universeOf, venueRiskFactors, type Venue } from "../../prover/venue.ts"
 import { ratioBpsOf } from "../../prover/ratio.ts";
 import { writeFileAtomic, InputError } from "../../prover/files.ts";
 import { LIABILITY_LIMIT, RATIO_LIMIT, type PriceRound } from "../../prover/model.ts";
+import { checkOutputFile, warnIfShared } from "../preflight.ts";
+import { projectDefaults } from "../config.ts";
 
 // The proving stack (circomlibjs, snarkjs, ethers) is loaded when a command runs, after its flags
 // and files were checked, so input errors and --help answer at once.
@@ -37,6 +40,7 @@ interface ProveOptions extends CommonOptions, VenueSource {
   borrow?: string;
   out: string;
   force?: boolean;
+  showRatio?: boolean;
 }
 
 /** The public side of the statement: which round, ratio, nonce and liability the proof is for. */
@@ -65,18 +69,19 @@ export function registerProof(program: Command): void {
     .description("prove that a hidden portfolio meets (or misses) the venue's ratio; the proof is verified locally before it is written")
     .requiredOption("--portfolio <file>", "portfolio file")
     .requiredOption("--attestation <file>", "attestation of the portfolio (from solvency attest)")
-    .option("--deployment <file>", "deployment file (the venue, and the contracts with --rpc)")
+    .option("--deployment <file>", "deployment file from solvency deploy: the venue, and the contracts with --rpc (default: SOLVENCY_DEPLOYMENT or solvency.config.json)")
     .option("--venue <file>", "venue file, offline instead of --deployment")
-    .option("--rpc <url>", "read the latest round, the next nonce, the ratio and the account's debt from the chain")
+    .option("--rpc <url>", "read the latest round, the next nonce, the ratio and the account's debt from the chain (default with a deployment: SOLVENCY_RPC or solvency.config.json)")
     .option("--round <file>", "round file (from solvency oracle publish); default with --rpc: the latest round")
     .option("--claim <claim>", "solvent or insolvent", "solvent")
     .option("--tier <tier>", "the ratio to prove against: initial or maintenance (default: initial for solvent, maintenance for insolvent)")
     .option("--ratio <bps>", "prove against this ratio in basis points instead of the venue's")
-    .option("--nonce <n>", "the proof's nonce (default with --rpc: the account's last accepted nonce + 1)")
-    .option("--liability <value-units>", "the venue's on-chain debt for the account, value units (default with --rpc: read from the venue; offline: 0)")
+    .option("--nonce <n>", "the proof's nonce: exactly the account's last accepted nonce + 1 (with --rpc: read from the gate)")
+    .option("--liability <value-units>", "the liability the proof states, value units (default with --rpc: the venue's debt; offline: 0); the gate accepts at least the debt for a solvency proof, at most the debt for an insolvency proof")
     .option("--borrow <amount>", "credit to borrow with this proof, whole tokens: its liability is counted (with --rpc; submit with the same --borrow)")
     .option("-o, --out <file>", "proof file to write", "proof.json")
     .option("-f, --force", "replace an existing file")
+    .option("--show-ratio", "include the portfolio's own ratio (private) in --json output and errors")
     .addHelpText("after", [
       "",
       "Exit codes: 0 proof written; 1 bad input; 2 the claim does not hold (nothing is written); 3 chain error.",
@@ -92,9 +97,11 @@ export function registerProof(program: Command): void {
         throw new InputError("--borrow needs an initial-tier solvency proof", "--borrow", "drop --claim insolvent and --tier maintenance: the venue lends only against the initial ratio");
       }
       const { venue, deployment } = venueFrom(o);
+      checkOutputFile(o.out, !!o.force, "--out");
+      warnIfShared(out, o.portfolio, "hidden portfolio and its salt");
       const portfolio = loadPortfolio(o.portfolio);
       checkUniverse(portfolio, universeOf(venue), venue.name);
-      const { poseidonReady, loadAttestation, addressOf, portfolioCommitment, loadRound, Prover, proofRecord, proofJson, buildInput } = await load();
+      const { poseidonReady, loadAttestation, addressOf, portfolioCommitment, attesterBinding, loadRound, Prover, proofRecord, proofJson, buildInput } = await load();
       await poseidonReady();
       const attestation = await loadAttestation(o.attestation);
       if (attestation.instance !== venue.instance.name) {
@@ -108,13 +115,20 @@ export function registerProof(program: Command): void {
         throw new InputError(`the attestation is for ${addressOf(attestation.account)}, the portfolio for ${portfolio.account}`, o.attestation, "use the attestation made for this account");
       }
       let terms: Terms;
-      if (o.rpc) {
-        if (!deployment) throw new InputError("--rpc needs --deployment", "command line", "pass --deployment FILE (written by scripts/deploy.ts)");
+      // With a deployment and no offline nonce, the project's RPC default (SOLVENCY_RPC, solvency.config.json) reads the chain.
+      const rpc = o.rpc ?? (deployment && !o.nonce ? projectDefaults().rpc : undefined);
+      if (rpc) {
+        if (!deployment) throw new InputError("--rpc needs --deployment", "command line", "pass --deployment FILE (written by solvency deploy)");
+        if (attestation.domain.chainId !== deployment.chainId || attestation.domain.gate !== BigInt(deployment.contracts.gate)) {
+          throw new InputError("the attestation was made for another chain or gate", o.attestation, "ask the attester for an attestation for this deployment (solvency attest --deployment)");
+        }
         const { connect } = await import("../../verifier/chain.ts");
-        const chain = await connect(o.rpc, deployment);
+        const chain = await connect(rpc, deployment);
         try {
+          const attesterId = await chain.attesterIdOf(attesterBinding(attestation.attester, attestation.domain));
           terms = await chain.proofTerms({
             account: addressOf(attestation.account), claim, tier, roundFile: o.round,
+            attestation: { attesterId, attestedAt: attestation.attestedAt, expiresAt: attestation.expiresAt },
             nonce: o.nonce ? parseUint(o.nonce, "--nonce", 2n ** 32n - 1n) : undefined,
             ratioBps: o.ratio ? parseUint(o.ratio, "--ratio", RATIO_LIMIT - 1n) : undefined,
             liability: o.liability ? parseUint(o.liability, "--liability", LIABILITY_LIMIT - 1n) : undefined,
@@ -126,6 +140,7 @@ export function registerProof(program: Command): void {
       } else {
         if (o.borrow) throw new InputError("--borrow needs --rpc", "command line", "offline, give the whole liability in value units with --liability");
         terms = offlineTerms(o, venue, tier, loadRound);
+        if (attestation.expiresAt <= BigInt(Math.floor(Date.now() / 1000))) out.warn(`the attestation expired at ${new Date(Number(attestation.expiresAt) * 1000).toISOString()}: the gate will refuse a proof resting on it`);
       }
       if (terms.round.timestamp > BigInt(Math.floor(Date.now() / 1000)) + 300n) out.warn("the round's timestamp is in the future");
       const prover = Prover.load(venue.instance.name);
@@ -136,7 +151,7 @@ export function registerProof(program: Command): void {
       try {
         buildInput(req); // refuses a claim the model says does not hold before any proving starts
       } catch (err) {
-        throw classify(err, { where: o.portfolio });
+        throw classify(err, { where: o.portfolio, revealRatio: !out.json || !!o.showRatio });
       }
       const result = await out.step(`proving ${claim === "solvent" ? "solvency" : "insolvency"} at ${terms.ratioBps} bps with ${venue.instance.name}`, () => prover.prove(req));
       const record = proofRecord(result, { domain: attestation.domain, attester: attestation.attester, round: { roundId: terms.round.roundId, timestamp: terms.round.timestamp } });
@@ -144,7 +159,7 @@ export function registerProof(program: Command): void {
       if (result.setup.development) out.warn(`${venue.instance.name} has a development trusted setup: this proof is for testing only`);
       const ratio = ratioBpsOf(result.valuation);
       out.result({
-        file: o.out, claim, tier: o.ratio ? null : tier, ratioBps: terms.ratioBps, portfolioRatioBps: ratio, account: record.account,
+        file: o.out, claim, tier: o.ratio ? null : tier, ratioBps: terms.ratioBps, ...(o.showRatio ? { portfolioRatioBps: ratio } : {}), account: record.account,
         nonce: terms.nonce, roundId: terms.round.roundId, publicLiability: terms.publicLiability, development: result.setup.development,
         milliseconds: result.milliseconds,
       }, [
@@ -165,15 +180,19 @@ export function registerProof(program: Command): void {
       const v = await verifyProofFile(file, o.vkey);
       const r = v.record;
       if (!v.valid) throw new NotVerified("the proof does not verify", file, "it was altered or made for another circuit or setup: ask the prover for a new proof");
-      if (r.setup.development) out.warn("the proof was made with a development trusted setup: it convinces no one outside testing");
+      // The key that verified the proof says which setup it is; the file's readable field is not trusted.
+      const development = v.setup.development;
+      if (development === true) out.warn("the proof verifies under a development trusted setup: it convinces no one outside testing");
+      if (development === null) out.warn(`the verification key's trusted setup is unknown (${v.setup.basis}): the proof is only as good as that key's ceremony`);
+      if (development !== null && r.setup.development !== development) out.warn(`the proof file says ${r.setup.development ? "development" : "production"} setup, but its key is from a ${development ? "development" : "production"} setup: the file was edited`);
       out.result({
         file, valid: true, instance: r.instance, claim: r.claim, account: r.account, nonce: r.nonce, ratioBps: r.ratioBps,
-        attestedAt: r.attestedAt, round: r.round, publicLiability: r.publicLiability, domain: r.domain,
-        development: r.setup.development, verificationKey: v.verificationKey,
+        attestedAt: r.attestedAt, expiresAt: r.expiresAt, round: r.round, publicLiability: r.publicLiability, domain: r.domain,
+        development, setupBasis: v.setup.basis, verificationKey: v.verificationKey,
       }, [
         `valid: ${r.account} is ${r.claim} at ${r.ratioBps} bps`,
-        `round ${r.round.roundId}, nonce ${r.nonce}, attested ${new Date(Number(r.attestedAt) * 1000).toISOString()}, liability ${r.publicLiability} value units`,
-        `domain: chain ${r.domain.chainId}, gate ${addressOf(r.domain.gate)}; circuit ${r.instance}${r.setup.development ? " (development setup)" : ""}`,
+        `round ${r.round.roundId}, nonce ${r.nonce}, attested ${new Date(Number(r.attestedAt) * 1000).toISOString()} until ${new Date(Number(r.expiresAt) * 1000).toISOString()}, stated liability ${r.publicLiability} value units`,
+        `domain: chain ${r.domain.chainId}, gate ${addressOf(r.domain.gate)}; circuit ${r.instance}${development === true ? " (development setup)" : development === null ? " (setup unknown)" : " (production setup)"}`,
       ]);
     }));
 }

@@ -16,7 +16,7 @@ import type { ConstraintChecker, ConstraintFailure } from "../../verifier/constr
 import { WitnessError } from "../../verifier/witness_calculator.ts";
 import {
   accepts as acceptsInput, attackerFailures as failuresOf, checkerFor, EXPECTED_UNUSED, expectWarningsJustified, inComparison,
-  inputFor, modelPortfolio, rawCase, rawInput, unusedSignals, wrapAround, type RawCase,
+  inputFor, modelPortfolio, priceWrapAround, rawCase, rawInput, unusedSignals, wrapAround, type RawCase,
 } from "../helpers/circuit.ts";
 import { assertAgreesWithModel } from "../helpers/differential.ts";
 import { ACCOUNT, DOMAIN, OTHER_SECRET, ready, request } from "../helpers/fixtures.ts";
@@ -27,12 +27,14 @@ const M = 2;
 const p = FIELD;
 
 /** The range check of `signal`: the constraint tying it to its k-bit decomposition under `bits`. */
-const rangeCheck = (signal: string, bits: RegExp, k: number) => (f: ConstraintFailure): boolean =>
-  f.signals.length === k && f.signals.includes(signal) && f.signals.every((s) => s === signal || bits.test(s));
+const rangeCheck = (signal: string, bits: RegExp, k: number, also: readonly string[] = []) => (f: ConstraintFailure): boolean =>
+  f.signals.length === k + also.length && f.signals.includes(signal) && also.every((s) => f.signals.includes(s)) &&
+  f.signals.every((s) => s === signal || also.includes(s) || bits.test(s));
 
 const bitsUnder = (component: string): RegExp =>
   new RegExp(`^${component.replace(/[.[\]]/g, "\\$&")}\\.Num2Bits_\\d+_\\d+\\.out\\[\\d+\\]$`);
 const STATEMENT_BITS = /^main\.Statement_\d+_\d+\.Num2Bits_\d+_\d+\.out\[\d+\]$/;
+const TERMS_BITS = /^main\.Terms_\d+_\d+\.Num2Bits_\d+_\d+\.out\[\d+\]$/;
 const SIGNATURE = /^main\.Attestation_\d+_\d+\.verifier\./;
 
 describe("Solvency_4x2 circuit: witnesses and constraints", function () {
@@ -98,14 +100,17 @@ describe("Solvency_4x2 circuit: witnesses and constraints", function () {
   });
 
   describe("boundary values of every private value", () => {
-    interface Bounded { name: string; signal: string; k: number; bits: RegExp; set(c: RawCase, v: bigint): RawCase }
+    /** `also`: signals the range check's constraint holds besides the bits, where the optimiser substituted the value by them */
+    interface Bounded { name: string; signal: string; k: number; bits: RegExp; also?: string[]; set(c: RawCase, v: bigint): RawCase }
     const first = (xs: bigint[], v: bigint): bigint[] => [v, ...xs.slice(1)];
     const bounded: Bounded[] = [
       { name: "collateral", signal: "main.collateral[0]", k: 96, bits: bitsUnder("main.assets[0]"), set: (c, v) => ({ ...c, collateral: first(c.collateral, v) }) },
       { name: "debt", signal: "main.debt[0]", k: 96, bits: bitsUnder("main.assets[0]"), set: (c, v) => ({ ...c, debt: first(c.debt, v) }) },
       { name: "position size", signal: "main.positionSize[0]", k: 96, bits: bitsUnder("main.positions[0]"), set: (c, v) => ({ ...c, positionSize: first(c.positionSize, v) }) },
       { name: "entry price", signal: "main.positionEntry[0]", k: 56, bits: bitsUnder("main.positions[0]"), set: (c, v) => ({ ...c, positionEntry: first(c.positionEntry, v) }) },
-      { name: "public liability", signal: "main.publicLiability", k: 128, bits: bitsUnder("main"), set: (c, v) => ({ ...c, publicLiability: v }) },
+      // publicLiability = terms − expiresAt·2^128 is linear, so --O2 substitutes it: its range check holds terms and expiresAt.
+      { name: "public liability", signal: "main.terms", k: 128, bits: TERMS_BITS, also: ["main.expiresAt"], set: (c, v) => ({ ...c, publicLiability: v }) },
+      { name: "attestation expiry", signal: "main.expiresAt", k: 40, bits: TERMS_BITS, set: (c, v) => ({ ...c, expiresAt: v }) },
       { name: "ratio", signal: "main.ratioBps", k: 16, bits: STATEMENT_BITS, set: (c, v) => ({ ...c, ratioBps: v }) },
       { name: "nonce", signal: "main.nonce", k: 32, bits: STATEMENT_BITS, set: (c, v) => ({ ...c, nonce: v }) },
       { name: "attestation time", signal: "main.attestedAt", k: 40, bits: STATEMENT_BITS, set: (c, v) => ({ ...c, attestedAt: v }) },
@@ -130,7 +135,7 @@ describe("Solvency_4x2 circuit: witnesses and constraints", function () {
           expectGenerationRefuses(rawInput(c));
           const failures = await bestAttempt(c);
           expect(failures.length, `${b.name} = ${v}: ${JSON.stringify(failures.map((f) => f.signals.slice(0, 3)))}`).to.equal(1);
-          expect(rangeCheck(b.signal, b.bits, b.k)(failures[0]!), `${b.name} = ${v}`).to.equal(true);
+          expect(rangeCheck(b.signal, b.bits, b.k, b.also)(failures[0]!), `${b.name} = ${v}: ${JSON.stringify(failures[0]!.signals.filter((x) => !b.bits.test(x)))}`).to.equal(true);
         }
       });
     }
@@ -188,14 +193,25 @@ describe("Solvency_4x2 circuit: witnesses and constraints", function () {
       expect(rangeCheck("main.collateral[1]", bitsUnder("main.assets[1]"), 96)(failures[0]!)).to.equal(true);
     });
 
-    it("oversized price (2^60, not the committed one) fails the context commitment", async () => {
+    it("oversized price (2^60, not the committed one) fails its range check and the context commitment", async () => {
       const attack = { ...honestInput, prices: (honestInput.prices as string[]).map((x, i) => (i === 0 ? (2n ** 60n).toString() : x)) };
       expectGenerationRefuses(attack);
       const run = await checker.uncheckedWitness(attack);
       expect(checker.value(run.witness, "main.weightedCollateral") > checker.value(honest, "main.weightedCollateral")).to.equal(true);
       const failures = checker.check(run.witness);
+      expect(failures.some((f) => f.signals.includes("main.context"))).to.equal(true);
+      expect(failures.some((f) => f.signals.includes("main.prices[0]"))).to.equal(true);
+    });
+
+    it("wrap-around prices (price + 2^56, next price − 1: same packed element, same context) fail the price's range check", async () => {
+      const attack = priceWrapAround(honestInput, 0);
+      expectGenerationRefuses(attack);
+      const run = await checker.uncheckedWitness(attack);
+      expect(checker.value(run.witness, "main.context")).to.equal(checker.value(honest, "main.context"));
+      expect(checker.value(run.witness, "main.weightedCollateral") > checker.value(honest, "main.weightedCollateral")).to.equal(true);
+      const failures = checker.check(run.witness);
       expect(failures.length).to.equal(1);
-      expect(failures[0]!.signals).to.include("main.context");
+      expect(failures[0]!.signals).to.include("main.prices[0]");
     });
 
     it("a changed risk factor (collateral weight raised) fails the context commitment", async () => {

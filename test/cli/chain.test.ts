@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { createServer, type Server } from "node:http";
-import { existsSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { solvency, workdir, expectFailure, expectSuccess, KEYS } from "../helpers/cli.ts";
@@ -36,11 +36,12 @@ describe("solvency CLI, chain and RPC failures", function () {
   let dir: string;
   const servers: Server[] = [];
   const run = (args: string[], env: Record<string, string> = {}) => solvency(dir, args, env);
-  const publish = (rpc: string, ...more: string[]) => ["oracle", "publish", "--deployment", "deployment.json", "--rpc", rpc, "--prices", "prices.yaml", "-o", "round.json", ...more];
+  const publish = (rpc: string, ...more: string[]) => ["oracle", "publish", "--deployment", "deployment.json", "--rpc", rpc, "--signatures", "report.json", "-o", "round.json", ...more];
 
-  before(() => {
+  before(async () => {
     dir = workdir();
     writeDeployment(dir);
+    expectSuccess(await run(["oracle", "sign", "--deployment", "deployment.json", "--prices", "prices.yaml", "-o", "report.json"], { SOLVENCY_PRIVATE_KEY: KEYS.admin }));
   });
   after(() => servers.forEach((s) => s.close()));
 
@@ -77,6 +78,34 @@ describe("solvency CLI, chain and RPC failures", function () {
     expectSuccess(await run(["keystore", "-o", "keystore.json"], { SOLVENCY_PRIVATE_KEY: KEYS.admin, SOLVENCY_KEYSTORE_PASSWORD: "correct horse" }));
     expectFailure(await run(publish(node.url, "--keystore", "keystore.json"), { SOLVENCY_KEYSTORE_PASSWORD: "wrong" }), 1, /wrong keystore password — keystore\.json/);
     expectFailure(await run(publish(node.url, "--keystore", "keystore.json")), 1, /no keystore password — SOLVENCY_KEYSTORE_PASSWORD/);
+  });
+
+  it("oracle sign: binds the report to the deployment's chain and oracle, and refuses a bad time or no key", async () => {
+    const report = JSON.parse(readFileSync(path.join(dir, "report.json"), "utf8")) as { chainId: string; oracle: string; reporter: string; observedAt: string };
+    expect(report.chainId).to.equal("31337");
+    expect(report.oracle).to.equal("0x0000000000000000000000000000000000000006");
+    expect(report.reporter).to.equal("0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266");
+    expect(Number(report.observedAt) % 60).to.equal(0);
+    const sign = (...more: string[]) => run(["oracle", "sign", "--deployment", "deployment.json", "--prices", "prices.yaml", "-o", "other.json", ...more], { SOLVENCY_PRIVATE_KEY: KEYS.alice });
+    expectFailure(await sign("--at", "yesterday"), 1, /'yesterday' is not a time — --at/);
+    expectFailure(await run(["oracle", "sign", "--deployment", "deployment.json", "--prices", "prices.yaml", "-o", "other.json"]), 1, /no signing key/);
+    expectFailure(await sign("-o", "report.json"), 1, /the output file already exists — report\.json/);
+    expectSuccess(await sign("--at", "2026-11-30T12:00:00Z"));
+    expect(JSON.parse(readFileSync(path.join(dir, "other.json"), "utf8")).observedAt).to.equal("1796040000");
+  });
+
+  it("oracle publish: refuses bad report files and an existing output before contacting the chain", async () => {
+    const unreachable = "http://127.0.0.1:9";
+    writeFileSync(path.join(dir, "taken.json"), "{}");
+    expectFailure(await run([...publish(unreachable, "-o", "taken.json")], { SOLVENCY_PRIVATE_KEY: KEYS.admin }), 1, /the output file already exists — taken\.json/);
+    expectFailure(await run(["oracle", "publish", "--deployment", "deployment.json", "--rpc", unreachable, "--signatures", "report.json", "report.json"], { SOLVENCY_PRIVATE_KEY: KEYS.admin }), 1, /signed twice/);
+    expectFailure(await run(["oracle", "publish", "--deployment", "deployment.json", "--rpc", unreachable, "--signatures", "report.json", "other.json"], { SOLVENCY_PRIVATE_KEY: KEYS.admin }), 1, /every report of a round signs the same observation time/);
+    const tampered = JSON.parse(readFileSync(path.join(dir, "report.json"), "utf8")) as { prices: string[] };
+    tampered.prices[0] = "1";
+    writeFileSync(path.join(dir, "tampered.json"), JSON.stringify(tampered));
+    expectFailure(await run(["oracle", "publish", "--deployment", "deployment.json", "--rpc", unreachable, "--signatures", "tampered.json"], { SOLVENCY_PRIVATE_KEY: KEYS.admin }), 1, /not by the named reporter/);
+    expectFailure(await run(["oracle", "publish", "--deployment", "deployment.json", "--rpc", unreachable, "--signatures", "missing.json"], { SOLVENCY_PRIVATE_KEY: KEYS.admin }), 1, /report file not found — missing\.json/);
+    expectFailure(await run(["oracle", "publish", "--deployment", "deployment.json", "--rpc", unreachable], { SOLVENCY_PRIVATE_KEY: KEYS.admin }), 1, /--signatures/);
   });
 
   it("refuses an RPC URL that is not one", async () => {

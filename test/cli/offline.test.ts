@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { existsSync, readFileSync, statSync, writeFileSync, chmodSync } from "node:fs";
 import path from "node:path";
 import { solvency, workdir, expectFailure, expectSuccess, writeRound, ALICE } from "../helpers/cli.ts";
-import { isBuilt } from "../../prover/artifacts.ts";
+import { isBuilt, ROOT } from "../../prover/artifacts.ts";
 
 const GATE = "0x5FbDB2315678afecb367f032d93F642f64180aa3";
 const now = (): bigint => BigInt(Math.floor(Date.now() / 1000));
@@ -28,7 +28,11 @@ describe("solvency CLI, offline commands", function () {
     const r = await run("--help");
     expectSuccess(r);
     expect(r.stdout).to.match(/Exit codes: 0 ok, 1 usage or input error, 2 claim does not hold/);
-    for (const cmd of ["init", "keygen", "attest", "prove", "verify", "oracle", "submit", "status", "liquidate", "setup", "audit"]) expect(r.stdout).to.contain(cmd);
+    for (const cmd of ["init", "keygen", "attest", "prove", "verify", "oracle", "submit", "status", "liquidate", "deposit", "withdraw", "repay", "balance", "setup", "audit"]) expect(r.stdout).to.contain(cmd);
+    for (const cmd of [["status"], ["prove"], ["deposit"]]) {
+      const help = await run(...cmd, "--help");
+      expect(help.stdout, `${cmd.join(" ")} --help`).to.contain("solvency deploy").and.not.to.contain("scripts/deploy.ts");
+    }
   });
 
   it("refuses an unknown option with one usage line and exit code 1", async () => {
@@ -59,7 +63,8 @@ describe("solvency CLI, offline commands", function () {
     const r = await run(...proveArgs("portfolio.yaml", "attestation.json", "proof.json"), "--json");
     expectSuccess(r);
     const out = JSON.parse(r.stdout) as { ok: boolean; claim: string; ratioBps: string; portfolioRatioBps: string; development: boolean };
-    expect(out).to.include({ ok: true, claim: "solvent", ratioBps: "15000", portfolioRatioBps: "28902" });
+    expect(out).to.include({ ok: true, claim: "solvent", ratioBps: "15000" });
+    expect(r.stdout, "the portfolio's own ratio is private: not in --json unless asked").not.to.contain("28902");
     const proof = JSON.parse(readFileSync(at("proof.json"), "utf8")) as { publicSignals: string[]; proof: { pi_a: string[] }; nonce: string };
     expect(proof.publicSignals).to.have.length(4);
     expect(JSON.stringify(proof), "the proof file holds no private value").not.to.match(/28902|collateral|salt/);
@@ -78,11 +83,19 @@ describe("solvency CLI, offline commands", function () {
   it("refuses to prove solvency of a portfolio below the ratio: exit 2, the ratio shown, nothing written", async () => {
     writeFileSync(at("poor.yaml"), readFileSync(at("portfolio.yaml"), "utf8").replace('USDC: { collateral: "50000", debt: "120000" }', 'USDC: { collateral: "0", debt: "400000" }'));
     expectSuccess(await run(...attestArgs("poor.yaml", "poor-attestation.json")));
+    const text = await run(...proveArgs("poor.yaml", "poor-attestation.json", "poor-proof.json"));
+    expectFailure(text, 2, /solvency claim at 15000 bps does not hold: the portfolio's ratio is \d+ bps — poor\.yaml/);
     const r = await run(...proveArgs("poor.yaml", "poor-attestation.json", "poor-proof.json"), "--json");
-    expectFailure(r, 2, /solvency claim at 15000 bps does not hold: the portfolio's ratio is \d+ bps — poor\.yaml/);
+    expectFailure(r, 2, /solvency claim at 15000 bps does not hold: the portfolio's ratio is private \(prove --show-ratio names it\) — poor\.yaml/);
     expect(existsSync(at("poor-proof.json"))).to.equal(false);
-    expect(JSON.parse(r.stdout)).to.deep.include({ ok: false });
-    expect((JSON.parse(r.stdout) as { error: { exitCode: number } }).error.exitCode).to.equal(2);
+    const ratio = /ratio is (\d+) bps/.exec(text.stderr)![1]!;
+    expect(r.stdout + r.stderr, "the private ratio is not in --json output").not.to.contain(ratio);
+    const failed = JSON.parse(r.stdout) as { ok: boolean; error: Record<string, unknown> };
+    expect(failed.ok).to.equal(false);
+    expect(Object.keys(failed.error).sort(), "the documented error shape").to.deep.equal(["exitCode", "fix", "problem", "where"]);
+    expect(failed.error.exitCode).to.equal(2);
+    const shown = await run(...proveArgs("poor.yaml", "poor-attestation.json", "poor-proof.json"), "--json", "--show-ratio");
+    expect((JSON.parse(shown.stdout) as { error: { problem: string } }).error.problem).to.contain(`ratio is ${ratio} bps`);
   });
 
   it("refuses every bad input with one line, a non-zero exit and no output file", async () => {
@@ -112,6 +125,76 @@ describe("solvency CLI, offline commands", function () {
     for (const [args, pattern] of flags) checks.push((async () => expectFailure(await run(...args), 1, pattern))());
     await Promise.all(checks);
     expect(existsSync(at("m.json"))).to.equal(false);
+  });
+
+  it("verify tells the setup from the key that verified the proof, not from the proof file's readable field", async () => {
+    const proof = JSON.parse(readFileSync(at("proof.json"), "utf8")) as { setup: { development: boolean } };
+    expect(proof.setup.development).to.equal(true);
+    writeFileSync(at("claims-production.json"), JSON.stringify({ ...proof, setup: { ...proof.setup, development: false } }));
+    const r = await run("verify", "claims-production.json", "--json");
+    expectSuccess(r);
+    expect(r.stderr).to.match(/warning: the proof verifies under a development trusted setup/);
+    expect(r.stderr).to.match(/the proof file says production setup, but its key is from a development setup/);
+    expect(JSON.parse(r.stdout)).to.include({ development: true });
+    // A key of unknown origin (here: the same key, re-serialised and edited so it is not the build's) is said to be unknown.
+    const vkey = JSON.parse(readFileSync(path.join(ROOT, "build", "setup", "Solvency_4x2", "verification_key.json"), "utf8")) as Record<string, unknown>;
+    writeFileSync(at("other-key.json"), JSON.stringify({ ...vkey, curve: "bn128", note: "copied" }));
+    const unknown = await run("verify", "claims-production.json", "--vkey", "other-key.json", "--json");
+    expectSuccess(unknown);
+    expect(unknown.stderr).to.match(/the verification key's trusted setup is unknown/);
+    expect(JSON.parse(unknown.stdout)).to.include({ development: null });
+  });
+
+  it("with --json prints exactly one JSON document, for usage errors and help too", async () => {
+    const usage = await run("prove", "--portfolo", "portfolio.yaml", "--json");
+    expectFailure(usage, 1, /unknown option '--portfolo' \(did you mean --portfolio\?\) — solvency prove — see --help/);
+    expect(JSON.parse(usage.stdout)).to.deep.equal({ ok: false, error: { problem: "unknown option '--portfolo' (did you mean --portfolio?)", where: "solvency prove", fix: "see --help", exitCode: 1 } });
+    const missing = await run("verify", "--json");
+    expect(missing.code).to.equal(1);
+    expect((JSON.parse(missing.stdout) as { ok: boolean }).ok).to.equal(false);
+    const help = await run("verify", "--help", "--json");
+    expectSuccess(help);
+    expect((JSON.parse(help.stdout) as { help: string }).help).to.match(/^Usage: solvency verify/);
+    const failed = await run("verify", "nothing.json", "--json");
+    expectFailure(failed, 1, /proof file not found/);
+    expect(JSON.parse(failed.stdout)).to.deep.equal({ ok: false, error: { problem: "proof file not found", where: "nothing.json", fix: "check the path", exitCode: 1 } });
+  });
+
+  it("suggests the flag a misspelling meant, before complaining of a missing required one", async () => {
+    expectFailure(await run("prove", "--portfolo", "portfolio.yaml", "--attestation", "attestation.json"), 1, /unknown option '--portfolo' \(did you mean --portfolio\?\)/);
+    expectFailure(await run("oracle", "sign", "--prics", "prices.yaml"), 1, /unknown option '--prics' \(did you mean --prices\?\) — solvency oracle sign/);
+  });
+
+  it("-q leaves out the next-step hints, and a portfolio others can read is warned about", async () => {
+    const quiet = await run("init", "--venue", "venue.yaml", "-o", "quiet.yaml", "-q");
+    expectSuccess(quiet);
+    expect(quiet.stdout).to.match(/^wrote quiet\.yaml/).and.not.to.match(/next:/);
+    expect((await run("init", "--venue", "venue.yaml", "-o", "loud.yaml")).stdout).to.match(/next:/);
+    writeFileSync(at("shared.yaml"), readFileSync(at("portfolio.yaml")));
+    chmodSync(at("shared.yaml"), 0o644);
+    const r = await run(...attestArgs("shared.yaml", "shared-attestation.json"));
+    expectSuccess(r);
+    expect(r.stderr).to.match(/warning: shared\.yaml is readable by others \(mode 0644\) but holds the hidden portfolio and its salt: restrict it with chmod 600 shared\.yaml/);
+    chmodSync(at("shared.yaml"), 0o600);
+    expect((await run(...attestArgs("shared.yaml", "shared-attestation-2.json"))).stderr).not.to.match(/readable by others/);
+  });
+
+  it("gives hints that lead somewhere: a negative debt, an asset the venue does not list", async () => {
+    const original = readFileSync(at("portfolio.yaml"), "utf8");
+    writeFileSync(at("doge.yaml"), original.replace("WBTC: {", "DOGE: {"));
+    const r = await run(...proveArgs("doge.yaml", "attestation.json", "d.json"));
+    expectFailure(r, 1, /unknown asset 'DOGE' .* — use one of WETH, USDC, WBTC: the universe is the venue's/);
+    expect(r.stderr).not.to.match(/add it to universe/);
+    writeFileSync(at("negative-debt.yaml"), original.replace('debt: "120000"', 'debt: "-120000"'));
+    expectFailure(await run(...proveArgs("negative-debt.yaml", "attestation.json", "d.json")), 1, /'-120000' is negative — .* — a debt is never negative: record what you hold under collateral instead/);
+  });
+
+  it("refuses to deploy a venue whose instance is not built, with the one command that builds it", async function () {
+    if (isBuilt("Solvency_16x4")) this.skip(); // `npm run build` sets up Solvency_4x2 only
+    writeFileSync(at("venue16.yaml"), readFileSync(at("venue.yaml"), "utf8").replace("instance: Solvency_4x2", "instance: Solvency_16x4"));
+    const r = await run("deploy", "--venue", "venue16.yaml", "--rpc", "http://127.0.0.1:9", "-o", "d16.json");
+    expectFailure(r, 1, /instance Solvency_16x4 is not built: .* — build it first: npm run build:circuits -- Solvency_16x4 && npm run setup -- Solvency_16x4 && npm run build:contracts/);
+    expect(existsSync(at("d16.json"))).to.equal(false);
   });
 
   it("refuses an attestation of a different portfolio and a stale round file", async () => {

@@ -4,7 +4,12 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { ROOT } from "../../prover/artifacts.ts";
+import { Wallet } from "ethers";
 import { solvency, workdir, expectFailure, expectSuccess, KEYS, ALICE, type Run } from "../helpers/cli.ts";
+import { REPORTER_KEYS } from "../helpers/fixtures.ts";
+
+/** The oracle's three reporters: they only sign offline, so their keys need no funds. */
+const REPORTERS = REPORTER_KEYS.slice(0, 3).map((k) => new Wallet(k));
 
 /** Starts `hardhat node` on a free port; resolves once it serves JSON-RPC. */
 function startNode(port: number): Promise<ChildProcess> {
@@ -38,7 +43,15 @@ describe("solvency CLI against a Hardhat node: the whole story @slow", function 
   let url: string;
   const as = (key: keyof typeof KEYS) => ({ SOLVENCY_PRIVATE_KEY: KEYS[key] });
   const run = (args: string[], env: Record<string, string> = {}) => solvency(dir, [...args, "--deployment", "deployment.json", "--rpc", url], env);
-  const offline = (args: string[]) => solvency(dir, args);
+  const offline = (args: string[], env: Record<string, string> = {}) => solvency(dir, args, env);
+  /** The three reporters sign `prices` observed at the chain's latest block time (the node's clock may run ahead). */
+  const signAll = async (prices: string, prefix: string): Promise<void> => {
+    const block = (await rpc(url, "eth_getBlockByNumber", ["latest", false])) as { timestamp: string };
+    const at = BigInt(block.timestamp).toString();
+    for (const [i, w] of REPORTERS.entries()) {
+      expectSuccess(await offline(["oracle", "sign", "--deployment", "deployment.json", "--prices", prices, "--at", at, "-o", `${prefix}${i}.json`], { SOLVENCY_PRIVATE_KEY: w.privateKey }));
+    }
+  };
   const prove = (out: string, ...more: string[]) => run(["prove", "--portfolio", "portfolio.yaml", "--attestation", "attestation.json", "-o", out, ...more]);
 
   before(async function () {
@@ -64,8 +77,17 @@ describe("solvency CLI against a Hardhat node: the whole story @slow", function 
     expectSuccess(deploy);
     expectSuccess(await offline(["keygen"]));
     expect(json<{ attesterId: string }>(await run(["attester", "register", "--key", "attester-key.json", "--json"], as("admin"))).attesterId).to.equal("1");
-    expectFailure(await run(["oracle", "publish", "--prices", "prices.yaml"], as("alice")), 3, /lacks the role this call needs/);
-    expect(json<{ roundId: string }>(await run(["oracle", "publish", "--prices", "prices.yaml", "--json"], as("admin"))).roundId).to.equal("1");
+    for (const w of REPORTERS) expectSuccess(await run(["oracle", "reporters", "add", w.address], as("admin")));
+    expectFailure(await run(["oracle", "reporters", "add", REPORTERS[0]!.address], as("alice")), 3, /lacks the role this call needs/);
+    expectFailure(await run(["oracle", "quorum", "2"], as("admin")), 3, /quorum 2 with large-move quorum 2 is invalid for 3 reporters/);
+    expectSuccess(await run(["oracle", "quorum", "3", "--large-move", "3"], as("admin")));
+    expect(json<{ reporters: string[]; quorum: number }>(await run(["oracle", "reporters", "list", "--json"]))).to.deep.include({ quorum: 3, largeMoveQuorum: 3 });
+    await signAll("prices.yaml", "r");
+    expectFailure(await run(["oracle", "publish", "--signatures", "r0.json", "r1.json"], as("alice")), 1, /2 report\(s\), the oracle's quorum is 3/);
+    const first = json<{ roundId: string; signers: string[] }>(await run(["oracle", "publish", "--signatures", "r0.json", "r1.json", "r2.json", "--json"], as("alice")));
+    expect(first.roundId).to.equal("1");
+    expect(first.signers).to.have.length(3);
+    expectFailure(await run(["oracle", "publish", "--signatures", "r0.json", "r1.json", "r2.json", "-o", "again.json"], as("alice")), 3, /not after the previous round's \d+ \(a replayed or older round\)/);
     expectSuccess(await offline(["attest", "--key", "attester-key.json", "--portfolio", "portfolio.yaml", "--deployment", "deployment.json"]));
   });
 
@@ -76,7 +98,7 @@ describe("solvency CLI against a Hardhat node: the whole story @slow", function 
     const submitted = await run(["submit", "proof.json", "--keystore", "alice.json", "--json"], { SOLVENCY_KEYSTORE_PASSWORD: "pw" });
     expectSuccess(submitted);
     expect(json<{ tier: string }>(submitted).tier).to.equal("initial");
-    expectFailure(await run(["submit", "proof.json"], as("alice")), 3, /nonce 1 is not above the last accepted nonce 1 — .* — prove again with --nonce 2/);
+    expectFailure(await run(["submit", "proof.json"], as("alice")), 3, /nonce 1 is not the account's next nonce 2 — preflight: the proof file — prove again with --nonce 2/);
     const status = json<{ solventInitial: boolean; solvencyNonce: string; liquidatable: string }>(await run(["status", ALICE, "--json"]));
     expect(status).to.include({ solventInitial: true, solvencyNonce: "1", liquidatable: "none" });
   });
@@ -88,7 +110,8 @@ describe("solvency CLI against a Hardhat node: the whole story @slow", function 
   });
 
   it("after a crash, refuses the maintenance proof, posts an insolvency proof and liquidates", async () => {
-    expectSuccess(await run(["oracle", "publish", "--prices", "prices-crash.yaml", "-o", "crash.json"], as("admin")));
+    await signAll("prices-crash.yaml", "c");
+    expectSuccess(await run(["oracle", "publish", "--signatures", "c0.json", "c1.json", "c2.json", "-o", "crash.json"], as("admin")));
     const refused = await prove("maintenance.json", "--tier", "maintenance");
     expectFailure(refused, 2, /solvency claim at 12000 bps does not hold: the portfolio's ratio is 10629 bps/);
     expect(existsSync(path.join(dir, "maintenance.json"))).to.equal(false);

@@ -6,10 +6,10 @@
 import { expect } from "chai";
 import { attesterPublicKey } from "../../prover/attestation.ts";
 import { attesterBinding } from "../../prover/commitments.ts";
-import { deploy, publishRound, registerAttester } from "../../verifier/contracts.ts";
+import { deploy, registerAttester } from "../../verifier/contracts.ts";
 import { ATTESTER_SECRET, OTHER_SECRET } from "../helpers/fixtures.ts";
 import {
-  CONFIG, INITIAL_RATIO_BPS, MAINTENANCE_RATIO_BPS, MARKS, PRICES, deployTestSystem, now, proveStatement, releaseProver,
+  CONFIG, INITIAL_RATIO_BPS, MAINTENANCE_RATIO_BPS, MARKS, PRICES, deployTestSystem, now, proveStatement, publishPrices, releaseProver,
   type Basis, type ProofBundle, type TestSystem,
 } from "../helpers/system.ts";
 
@@ -156,7 +156,7 @@ describe("contracts: SolvencyGate with real proofs", function () {
 
   it("accepts a later nonce, then refuses any proof for a round older than the one recorded", async function () {
     await expect(submit(second)).to.emit(sys.gate, "SolvencyProven");
-    const r2 = await publishRound(sys.oracle, PRICES, MARKS);
+    const r2 = await publishPrices(sys.oracle, await now(sys));
     const attestedAt = await now(sys);
     round2 = await proveStatement(sys, {
       account: sys.alice.address, roundId: r2.round.roundId, claim: 1n, publicLiability: 0n, nonce: 3n,

@@ -4,15 +4,15 @@
  * and records that stop counting when what they rest on is withdrawn (risk parameters, attester, floor).
  * Each test names the attack or finding it refuses.
  */
+import { randomBytes } from "node:crypto";
 import { expect } from "chai";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
 import { attesterPublicKey } from "../../prover/attestation.ts";
 import { FIELD } from "../../prover/spec.ts";
-import { publishRound } from "../../verifier/contracts.ts";
 import { OTHER_SECRET } from "../helpers/fixtures.ts";
 import {
-  CONFIG, CREDIT, INITIAL_RATIO_BPS, LIABILITY_FACTOR, MAINTENANCE_RATIO_BPS, MARKS, POOR, PRICES, RICH,
-  deployTestSystem, now, proveStatement, releaseProver, type ProofBundle, type TestSystem,
+  CONFIG, CREDIT, INITIAL_RATIO_BPS, LIABILITY_FACTOR, MAINTENANCE_RATIO_BPS, POOR, RICH,
+  deployTestSystem, now, proveStatement, publishPrices, releaseProver, type ProofBundle, type TestSystem,
 } from "../helpers/system.ts";
 
 const MAINTENANCE = 1;
@@ -154,6 +154,7 @@ describe("contracts: the proof lifecycle over time (real proofs)", function () {
     await expect(sys.gate.getFunction("raiseAttestationFloor")(sys.attesterId, sys.alice.address, floor))
       .to.be.revertedWithCustomError(sys.gate, "FloorNotRaised").withArgs(floor, floor);
     expect(await solvent(sys.alice.address)).to.equal(false);
+    expect((await state(sys.alice.address)).validUntil).to.equal(await now(sys));
     await expect(solvency(next, sys.alice)).to.be.revertedWithCustomError(sys.gate, "AttestationBelowFloor").withArgs(t, floor);
   });
 
@@ -186,7 +187,7 @@ describe("contracts: the proof lifecycle over time (real proofs)", function () {
   it("a proof rests on the newest round, or the previous one only within the round grace", async function () {
     const t = await now(sys);
     const onFirst = await solvencyProof(sys.alice.address, t, 1n);
-    await publishRound(sys.oracle, PRICES, MARKS);
+    await publishPrices(sys.oracle, await now(sys));
     const published = await now(sys);
     // Within the grace the previous round is still good.
     const snap = await sys.helpers.takeSnapshot();
@@ -196,7 +197,7 @@ describe("contracts: the proof lifecycle over time (real proofs)", function () {
     await expect(solvency(onFirst, sys.alice)).to.be.revertedWithCustomError(sys.gate, "RoundSuperseded").withArgs(1n, published, 300);
     // The round after next ends the grace at once.
     await snap.restore();
-    await publishRound(sys.oracle, PRICES, MARKS);
+    await publishPrices(sys.oracle, await now(sys));
     await expect(solvency(onFirst, sys.alice)).to.be.revertedWithCustomError(sys.gate, "RoundSuperseded").withArgs(1n, 1n, 300);
   });
 
@@ -208,8 +209,15 @@ describe("contracts: the proof lifecycle over time (real proofs)", function () {
       .to.be.revertedWithCustomError(sys.gate, "InvalidAttesterKey").withArgs(twisted.Ax, twisted.Ay);
     await expect(sys.gate.getFunction("registerAttester")(0n, 1n, sys.admin.address)).to.be.revertedWithCustomError(sys.gate, "InvalidAttesterKey");
     await expect(sys.gate.getFunction("registerAttester")(key.Ax, key.Ay + 1n, sys.admin.address)).to.be.revertedWithCustomError(sys.gate, "InvalidAttesterKey");
+    // Keys of fresh secrets are in the subgroup; each plus the order-two point is not.
+    for (let i = 0; i < 4; i++) {
+      const fresh = attesterPublicKey(new Uint8Array(randomBytes(32)));
+      await expect(sys.gate.getFunction("registerAttester")(FIELD - fresh.Ax, FIELD - fresh.Ay, sys.admin.address))
+        .to.be.revertedWithCustomError(sys.gate, "InvalidAttesterKey");
+      await expect(sys.gate.getFunction("registerAttester")(fresh.Ax, fresh.Ay, sys.admin.address)).to.emit(sys.gate, "AttesterRegistered");
+    }
     await expect(sys.gate.getFunction("registerAttester")(key.Ax, key.Ay, sys.admin.address)).to.emit(sys.gate, "AttesterRegistered");
     await expect(sys.gate.getFunction("registerAttester")(key.Ax, key.Ay, sys.admin.address))
-      .to.be.revertedWithCustomError(sys.gate, "AttesterKeyRegistered").withArgs(sys.attesterId + 1n);
+      .to.be.revertedWithCustomError(sys.gate, "AttesterKeyRegistered").withArgs(sys.attesterId + 5n);
   });
 });

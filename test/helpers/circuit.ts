@@ -9,14 +9,14 @@ import { expect } from "chai";
 import { existsSync, readFileSync } from "node:fs";
 import { artifacts, manifest } from "../../prover/artifacts.ts";
 import { attest } from "../../prover/attestation.ts";
-import { attesterBinding, contextHash, packStatement, type Domain } from "../../prover/commitments.ts";
+import { attestationMessage, attesterBinding, contextHash, packStatement, type Domain } from "../../prover/commitments.ts";
 import type { EncodedPortfolio, PriceRound, RiskFactors } from "../../prover/model.ts";
 import { chainHash } from "../../prover/poseidon.ts";
 import { FIELD, STATEMENT_FIELDS, TERMS_FIELDS, TAGS, spec } from "../../prover/spec.ts";
 import { buildInput, ClaimDoesNotHold, type CircuitInput, type ProofRequest } from "../../prover/witness.ts";
 import { ConstraintChecker, type ConstraintFailure } from "../../verifier/constraints.ts";
 import { WitnessError } from "../../verifier/witness_calculator.ts";
-import { ATTESTER_SECRET } from "./fixtures.ts";
+import { ATTESTER_SECRET, EDDSA } from "./fixtures.ts";
 
 const checkers = new Map<string, Promise<ConstraintChecker>>();
 
@@ -94,6 +94,20 @@ export const mod = (x: bigint): bigint => ((x % FIELD) + FIELD) % FIELD;
 
 const AMOUNT_SHIFT = BigInt(spec.bounds.amountBits);
 
+/**
+ * The attester's signature over any (attestedAt, expiresAt), in order or not: the circuit does not order
+ * them (the gate does), so a raw case at a boundary of one may need the other anywhere.
+ */
+function attestUnordered(secret: Uint8Array, account: bigint, domain: Domain, attestedAt: bigint, expiresAt: bigint, portfolio: bigint): ReturnType<typeof attest> {
+  if (expiresAt > attestedAt) return attest(secret, account, domain, attestedAt, expiresAt, portfolio);
+  // attest() refuses an expiry at or before the attestation time: sign the same message directly
+  const E = EDDSA();
+  const msg = attestationMessage(account, domain, attestedAt, expiresAt, portfolio);
+  const sig = E.signPoseidon(secret, E.F.e(msg));
+  const keyed = attest(secret, account, domain, 0n, 1n, portfolio); // for the key and the other fields
+  return { ...keyed, attestedAt, expiresAt, signature: { R8x: E.F.toObject(sig.R8[0]), R8y: E.F.toObject(sig.R8[1]), S: sig.S } };
+}
+
 /** The portfolio's elements as the circuit computes them: in the field, without range checks. */
 export function rawPortfolioElements(c: RawCase): bigint[] {
   return [
@@ -131,11 +145,22 @@ export function rawInput(c: RawCase, signing: RawSigning = {}): CircuitInput {
   const portfolio = chainHash(TAGS.portfolio, elements);
   const domain = { chainId: mod(c.domain.chainId), gate: mod(c.domain.gate) };
   const s = signing.signed ?? {};
-  const attestation = attest(signing.secret ?? ATTESTER_SECRET, mod(s.account ?? c.account), s.domain ?? domain,
+  const attestation = attestUnordered(signing.secret ?? ATTESTER_SECRET, mod(s.account ?? c.account), s.domain ?? domain,
     mod(s.attestedAt ?? c.attestedAt), mod(s.expiresAt ?? c.expiresAt), s.portfolioCommitment ?? portfolio);
   const r = c.round;
   const f = c.risk;
-  const prices = chainHash(TAGS.prices, [r.roundId, r.timestamp, ...r.prices, ...r.marks].map(mod));
+  // The price commitment's packing (hashing.priceRound) in the field, as the circuit computes it whatever the ranges.
+  const pr = spec.hashing.priceRound;
+  const values = [...r.prices, ...r.marks];
+  const words: bigint[] = [];
+  for (let w = 0; w * pr.pricesPerElement < values.length; w++) {
+    let acc = 0n;
+    for (let i = 0; i < pr.pricesPerElement && w * pr.pricesPerElement + i < values.length; i++) {
+      acc += mod(values[w * pr.pricesPerElement + i]!) << BigInt(spec.bounds.priceBits * i);
+    }
+    words.push(mod(acc));
+  }
+  const prices = chainHash(TAGS.prices, [mod(r.roundId + (r.timestamp << BigInt(pr.roundIdBits))), ...words]);
   const risk = chainHash(TAGS.risk, [...f.collateralFactor, ...f.debtFactor, ...f.profitFactor, ...f.lossFactor, ...f.marginFactor].map(mod));
   const str = (x: bigint): string => mod(x).toString();
   return {
@@ -237,4 +262,14 @@ export function wrapAround(input: CircuitInput, i: number): CircuitInput {
     (xs as string[]).map((x, k) => (k === i ? (BigInt(x) + by).toString() : x));
   if (BigInt((input.debt as string[])[i]!) === 0n) throw new RangeError(`slot ${i} has no debt to take 1 from`);
   return { ...input, collateral: bump(input.collateral, 2n ** AMOUNT_SHIFT), debt: bump(input.debt, -1n) };
+}
+
+/**
+ * The same attack on the packed prices: price `i` + 2^56 and price `i + 1` − 1 pack to the same element of
+ * the price commitment, so the context still matches.
+ */
+export function priceWrapAround(input: CircuitInput, i: number): CircuitInput {
+  const shift = BigInt(spec.bounds.priceBits);
+  const prices = (input.prices as string[]).map((x, k) => (k === i ? BigInt(x) + (1n << shift) : k === i + 1 ? BigInt(x) - 1n : BigInt(x)).toString());
+  return { ...input, prices };
 }

@@ -71,3 +71,31 @@ export async function writeRound(dir: string, pricesFile: string, roundId: bigin
   const context = contextHash(priceCommitment(round), riskCommitment(venueRiskFactors(venue)));
   writeFileSync(path.join(dir, out), roundJson({ venue: venue.name, instance: venue.instance.name, round, context }));
 }
+
+/** Hardhat's accounts #3, #4 and #5 (public test keys): the oracle's three reporters in CLI tests. */
+export const CLI_REPORTERS = [
+  { address: "0x90F79bf6EB2c4f870365E785982E1f101E93b906", key: "0x7c852118294e51e653712a81e05800f419141751be58f605c371e15141b007a6" },
+  { address: "0x15d34AAf54267DB7D7c367839AAf71A00a2C6A65", key: "0x47e179ec197488593b187f80a00eb0da91f1b9d0b13f8733639f19c30a34926a" },
+  { address: "0x9965507D1a55bcC2695C58ba16FB37d819B0A4dc", key: "0x8b3a350cf5c34c9194ca85829a2df0ec3153be0318b5e2d3348e872092edffba" },
+] as const;
+
+type Runner = (args: string[], env?: Record<string, string>) => Promise<Run>;
+
+/** Governance adds the three CLI reporters to a fresh deployment's oracle (`run` appends --deployment and --rpc). */
+export async function addCliReporters(run: Runner): Promise<void> {
+  for (const r of CLI_REPORTERS) expectSuccess(await run(["oracle", "reporters", "add", r.address], { SOLVENCY_PRIVATE_KEY: KEYS.admin }));
+}
+
+/**
+ * Each CLI reporter signs `prices` observed at `at` (unix seconds: the chain's latest block time, so the
+ * oracle never sees an observation from its future) into `<prefix><i>.json` in `dir`; returns the files.
+ */
+export async function signAsReporters(dir: string, prices: string, at: bigint, prefix: string): Promise<string[]> {
+  const files: string[] = [];
+  for (const [i, r] of CLI_REPORTERS.entries()) {
+    const file = `${prefix}${i}.json`;
+    expectSuccess(await solvency(dir, ["oracle", "sign", "--deployment", "deployment.json", "--prices", prices, "--at", at.toString(), "-o", file], { SOLVENCY_PRIVATE_KEY: r.key }));
+    files.push(file);
+  }
+  return files;
+}

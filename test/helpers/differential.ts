@@ -60,8 +60,8 @@ export function differentialCase(n: number, m: number): fc.Arbitrary<Differentia
     debt: vec(n, amount),
     positions: vec(m, fc.record({ size, entryPrice: price })),
     salt: fc.bigInt(0n, FIELD - 1n),
-    roundId: fc.bigInt(0n, 2n ** 64n),
-    timestamp: fc.bigInt(0n, 2n ** 40n),
+    roundId: fc.bigInt(0n, 2n ** 64n - 1n),
+    timestamp: fc.bigInt(0n, 2n ** 40n - 1n),
     prices: vec(n, price),
     marks: vec(m, price),
     risk: factors(n, m),
@@ -72,7 +72,8 @@ export function differentialCase(n: number, m: number): fc.Arbitrary<Differentia
     claim: fc.constantFrom(0n as const, 1n as const),
     account: fc.bigInt(0n, 2n ** 160n - 1n),
     nonce: fc.bigInt(0n, 2n ** 32n - 1n),
-    attestedAt: fc.bigInt(0n, 2n ** 40n - 1n),
+    // the signed expiry, a day later, must fit its 40 bits too
+    attestedAt: fc.bigInt(0n, 2n ** 40n - 1n - 86400n),
   }).map((c) => {
     const portfolio: EncodedPortfolio = { collateral: c.collateral, debt: c.debt, positions: c.positions, salt: c.salt };
     const round = { roundId: c.roundId, timestamp: c.timestamp, prices: c.prices, marks: c.marks };
@@ -87,7 +88,7 @@ export function differentialCase(n: number, m: number): fc.Arbitrary<Differentia
     const ratioBps = near >= 0n && near < RATIO_LIMIT ? near : c.freeRatio;
     const req: ProofRequest = {
       portfolio, round, risk: c.risk, publicLiability, nonce: c.nonce, ratioBps, claim: c.claim,
-      attestation: attest(ATTESTER_SECRET, c.account, DOMAIN, c.attestedAt, c.attestedAt + 86400n, portfolioCommitment(portfolio)),
+      attestation: attest(ATTESTER_SECRET, c.account, DOMAIN, c.attestedAt, c.attestedAt < 2n ** 40n - 86400n ? c.attestedAt + 86400n : 2n ** 40n - 1n, portfolioCommitment(portfolio)),
     };
     return { req, expected: claimHolds(v, ratioBps, c.claim) };
   });

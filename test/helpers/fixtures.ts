@@ -12,10 +12,19 @@ export const ATTESTER_SECRET = Uint8Array.from({ length: 32 }, (_, i) => i + 1);
 export const OTHER_SECRET = Uint8Array.from({ length: 32 }, (_, i) => 200 - i);
 export const DOMAIN: Domain = { chainId: 31337n, gate: 0x5fbdb2315678afecb367f032d93f642f64180aa3n };
 export const ACCOUNT = 0x70997970c51812dc3a010c7d01b50e0d17dc79c8n;
+/** Oracle reporters' private keys: fixed, so addresses are stable; reporters only sign, so they are never funded. */
+export const REPORTER_KEYS: readonly string[] = Array.from({ length: 9 }, (_, i) => `0x${(0x5e90a7e0n + BigInt(i)).toString(16).padStart(64, "0")}`);
+
+let eddsa: Awaited<ReturnType<typeof eddsaReady>> | undefined;
+/** circomlibjs' EdDSA, for helpers that sign what prover/attestation.ts refuses to (after ready()). */
+export function EDDSA(): Awaited<ReturnType<typeof eddsaReady>> {
+  if (!eddsa) throw new Error("await ready() before signing");
+  return eddsa;
+}
 
 export async function ready(): Promise<void> {
   await poseidonReady();
-  await eddsaReady();
+  eddsa = await eddsaReady();
 }
 
 export function universe(n: number, m: number): { assets: AssetRisk[]; markets: MarketRisk[]; risk: RiskFactors } {

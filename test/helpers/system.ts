@@ -4,15 +4,17 @@
  * the domain is the deployed gate's, so a proof made here is exactly what a prover would submit.
  */
 import { network } from "hardhat";
+import { Wallet, type Contract } from "ethers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
 import { Prover, releaseProvingResources, type ProofResult } from "../../prover/prove.ts";
 import { attest, attesterPublicKey } from "../../prover/attestation.ts";
 import { portfolioCommitment, type Domain } from "../../prover/commitments.ts";
 import type { EncodedPortfolio } from "../../prover/model.ts";
 import type { PublicSignals } from "../../prover/witness.ts";
+import { signReport, type SignedReport } from "../../oracle/signing.ts";
 import { deploySystem, publishRound, readRiskFactors, readRound, registerAttester, type PublishedRound, type System, type SystemConfig } from "../../verifier/contracts.ts";
 import { proofCalldata, type SolidityProof } from "../../verifier/calldata.ts";
-import { ATTESTER_SECRET, portfolio as richPortfolio, ready, round as fixtureRound, universe } from "./fixtures.ts";
+import { ATTESTER_SECRET, REPORTER_KEYS, portfolio as richPortfolio, ready, round as fixtureRound, universe } from "./fixtures.ts";
 
 export const INSTANCE = "Solvency_4x2";
 export const N = 4;
@@ -22,6 +24,10 @@ export const MAINTENANCE_RATIO_BPS = 11000n;
 /** One credit token (18 decimals) of debt in value units: 10^(18-18) · 10^8 per base unit. */
 export const CREDIT = 10n ** 18n;
 export const LIABILITY_FACTOR = 10n ** 8n;
+
+/** The oracle's five reporters (quorum three); REPORTER_WALLETS[5..] are never added. */
+export const REPORTER_WALLETS: readonly Wallet[] = REPORTER_KEYS.map((k) => new Wallet(k));
+export const REPORTERS = REPORTER_WALLETS.slice(0, 5);
 
 export const CONFIG: SystemConfig = {
   instance: INSTANCE,
@@ -33,6 +39,8 @@ export const CONFIG: SystemConfig = {
   roundGrace: 300,
   gracePeriod: 3600,
   keeperBonusBps: 500,
+  reporters: REPORTERS.map((w) => w.address),
+  quorum: 3,
 };
 
 export const PRICES = fixtureRound(N, M).prices;
@@ -75,7 +83,7 @@ export async function deployTestSystem(config: SystemConfig = CONFIG): Promise<T
   const [admin, alice, bob, keeper] = await ethers.getSigners();
   const system = await deploySystem(admin!, config);
   const { attesterId } = await registerAttester(system.gate, attesterPublicKey(ATTESTER_SECRET));
-  const round = await publishRound(system.oracle, PRICES, MARKS);
+  const round = await publishPrices(system.oracle, BigInt(await networkHelpers.time.latest()));
   await (await system.credit.getFunction("mint")(await system.venue.getAddress(), 1_000_000n * CREDIT)).wait();
   for (const who of [alice!, bob!]) {
     await (await system.collateral.getFunction("mint")(who.address, 1000n * CREDIT)).wait();
@@ -131,6 +139,21 @@ export async function proveStatement(sys: TestSystem, s: Statement): Promise<Pro
   });
   const basis = { roundId: s.roundId, attesterId: sys.attesterId, attestedAt: s.attestedAt, expiresAt, liability: s.publicLiability, nonce: s.nonce };
   return { proof: proofCalldata(result.proof), signals: result.signals, result, basis };
+}
+
+/**
+ * Reports of `prices` and `marks` observed at `observedAt`, signed by `signers` (default: the first three
+ * reporters, each reporting the same values) for `oracle` on the Hardhat chain.
+ */
+export async function signedReports(oracle: Contract, observedAt: bigint, opts: { prices?: readonly bigint[]; marks?: readonly bigint[]; signers?: readonly Wallet[]; chainId?: bigint } = {}): Promise<SignedReport[]> {
+  const domain = { chainId: opts.chainId ?? 31337n, oracle: await oracle.getAddress() };
+  const report = { observedAt, prices: [...(opts.prices ?? PRICES)], marks: [...(opts.marks ?? MARKS)] };
+  return Promise.all((opts.signers ?? REPORTERS.slice(0, 3)).map((w) => signReport(w, domain, report)));
+}
+
+/** Publishes a round signed by a quorum of three reporters, observed at `observedAt` (relayed by the oracle's runner). */
+export async function publishPrices(oracle: Contract, observedAt: bigint, prices: readonly bigint[] = PRICES, marks: readonly bigint[] = MARKS): Promise<PublishedRound & { receipt: import("ethers").TransactionReceipt }> {
+  return publishRound(oracle, observedAt, await signedReports(oracle, observedAt, { prices, marks }));
 }
 
 /** The chain's current block time. */

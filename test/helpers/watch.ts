@@ -9,17 +9,16 @@ import type { Provider } from "ethers";
 import { attest } from "../../prover/attestation.ts";
 import { portfolioCommitment } from "../../prover/commitments.ts";
 import type { EncodedPortfolio } from "../../prover/model.ts";
-import { publishRound } from "../../verifier/contracts.ts";
 import { ChainView } from "../../watch/chain-view.ts";
 import type { InstitutionAccount, Logger } from "../../watch/types.ts";
 import { ATTESTER_SECRET } from "./fixtures.ts";
-import { MARKS, PRICES, RICH, now, type TestSystem } from "./system.ts";
+import { MARKS, PRICES, RICH, now, publishPrices, type TestSystem } from "./system.ts";
 
 export type Publish = (prices?: readonly bigint[], marks?: readonly bigint[]) => Promise<bigint>;
 
-/** Publishes a round as the oracle's reporter (the deployer) and returns its id. */
+/** Publishes a round signed by a quorum of the oracle's reporters, observed now, and returns its id. */
 export const publisher = (sys: TestSystem): Publish => async (prices = PRICES, marks = MARKS) =>
-  (await publishRound(sys.oracle, prices, marks)).round.roundId;
+  (await publishPrices(sys.oracle, await now(sys), prices, marks)).round.roundId;
 
 export function chainView(sys: TestSystem): ChainView {
   return new ChainView(sys.ethers.provider as unknown as Provider, { gate: sys.gate, venue: sys.venue, oracle: sys.oracle, registry: sys.registry }, sys.domain);

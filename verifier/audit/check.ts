@@ -10,10 +10,16 @@ import { ROOT } from "../../prover/artifacts.ts";
 import { InputError } from "../../prover/files.ts";
 
 /**
- * pass: holds. fail: does not hold. warn: holds, but the report must say so loudly (a development
- * trusted setup); a failure under --production. skipped: could not be run, with the reason.
+ * pass: holds. accepted: holds only by the project's stated justifications (circuits/audit.json), which
+ * the auditor must review. fail: does not hold. warn: holds, but the report must say so loudly (a
+ * development trusted setup, test tokens); a failure under --production. skipped: not checked, with the
+ * reason (the audit is then incomplete, not failed).
  */
-export type CheckStatus = "pass" | "fail" | "warn" | "skipped";
+export type CheckStatus = "pass" | "accepted" | "fail" | "warn" | "skipped";
+
+/** How much a finding matters, as auditors grade them. */
+export const SEVERITIES = ["critical", "high", "medium", "low", "info"] as const;
+export type Severity = (typeof SEVERITIES)[number];
 
 export interface Check {
   id: string;
@@ -23,10 +29,31 @@ export interface Check {
   detail: string;
   /** the particulars (one finding per line) */
   items?: string[];
+  /** what a finding of this check weighs when it does not pass (default: critical for a failure, else low) */
+  severity?: Severity;
 }
 
-export const check = (id: string, title: string, status: CheckStatus, detail: string, items?: string[]): Check =>
-  items && items.length > 0 ? { id, title, status, detail, items } : { id, title, status, detail };
+export const check = (id: string, title: string, status: CheckStatus, detail: string, items?: string[], severity?: Severity): Check => ({
+  id, title, status, detail,
+  ...(items && items.length > 0 ? { items } : {}),
+  ...(severity ? { severity } : {}),
+});
+
+/** A finding: a check that did not simply pass, with its severity. */
+export interface Finding { severity: Severity; status: Exclude<CheckStatus, "pass">; id: string; title: string; detail: string }
+
+export function severityOf(c: Check): Severity {
+  if (c.severity) return c.severity;
+  return c.status === "fail" ? "critical" : c.status === "warn" ? "medium" : c.status === "skipped" ? "info" : "low";
+}
+
+/** The checks that did not pass, most severe first. */
+export function findingsOf(checks: readonly Check[]): Finding[] {
+  return checks
+    .filter((c): c is Check & { status: Finding["status"] } => c.status !== "pass")
+    .map((c) => ({ severity: severityOf(c), status: c.status, id: c.id, title: c.title, detail: c.detail }))
+    .sort((a, b) => SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b.severity));
+}
 
 export const sha256File = (file: string): string => createHash("sha256").update(readFileSync(file)).digest("hex");
 

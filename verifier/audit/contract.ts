@@ -88,7 +88,7 @@ export function stripMetadata(code: string): string {
 }
 
 /** Zeroes the byte ranges of immutables, which the deployed code fills in at construction. */
-function maskImmutables(hex: string, refs: Record<string, Array<{ start: number; length: number }>> | undefined): string {
+export function maskImmutables(hex: string, refs: Record<string, Array<{ start: number; length: number }>> | undefined): string {
   let out = hex;
   for (const ranges of Object.values(refs ?? {})) {
     for (const { start, length } of ranges) out = out.slice(0, start * 2) + "00".repeat(length) + out.slice((start + length) * 2);

@@ -3,25 +3,35 @@
  * particulars an auditor reads (circuit, public signals, constraint analysis, compiler warnings, trusted
  * setup, verifier contract).
  */
-import type { Check, CheckStatus } from "./check.ts";
+import type { Check, CheckStatus, Finding } from "./check.ts";
 import type { CircuitAudit } from "./circuit.ts";
 import type { SetupAudit } from "./setup.ts";
 import type { VerifierAudit } from "./contract.ts";
+import type { Statement } from "./statement.ts";
+import type { Provenance } from "./provenance.ts";
+import type { DeploymentAudit } from "./deployment.ts";
 
 export interface InstanceAudit {
   instance: string;
-  /** PASS, PASS (development setup), INCOMPLETE: …, or FAIL: … */
+  /** PASS, PASS (what it rests on), INCOMPLETE: …, or FAIL: … */
   verdict: string;
   passed: boolean;
+  /** nothing failed, but a check was not run */
+  incomplete: boolean;
   generatedAt: string;
   production: boolean;
+  /** every check that did not simply pass, most severe first */
+  findings: Finding[];
+  statement: Statement | null;
+  provenance: Provenance | null;
   circuit: CircuitAudit | null;
   setup: SetupAudit | null;
   verifier: VerifierAudit | null;
+  deployment: DeploymentAudit | null;
   checks: Check[];
 }
 
-const MARK: Record<CheckStatus, string> = { pass: "pass", fail: "**FAIL**", warn: "**WARNING**", skipped: "skipped" };
+const MARK: Record<CheckStatus, string> = { pass: "pass", accepted: "accepted (review the justifications)", fail: "**FAIL**", warn: "**WARNING**", skipped: "**not checked**" };
 const cell = (s: string | number): string => String(s).replace(/\|/g, "\\|").replace(/\n/g, " ");
 const table = (head: string[], rows: Array<Array<string | number>>): string[] =>
   rows.length === 0 ? [] : [`| ${head.join(" | ")} |`, `|${head.map(() => "---").join("|")}|`, ...rows.map((r) => `| ${r.map(cell).join(" | ")} |`), ""];
@@ -36,15 +46,22 @@ export function renderMarkdown(a: InstanceAudit): string {
   }
   out.push(`Generated ${a.generatedAt}${a.production ? " with --production" : ""}.`, "");
 
+  out.push("## Findings", "");
+  if (a.findings.length === 0) out.push("None: every check passed.", "");
+  else out.push(...table(["severity", "result", "check", "what was found"], a.findings.map((f) => [f.severity, MARK[f.status], f.title, f.detail])));
+
   out.push("## Checks", "");
   out.push(...table(["check", "result", "what was found"], a.checks.map((c) => [c.title, MARK[c.status], c.detail])));
-  for (const c of a.checks.filter((x) => x.items && (x.status === "fail" || x.status === "warn"))) {
+  for (const c of a.checks.filter((x) => x.items && x.status !== "pass")) {
     out.push(`${c.title}:`, "", ...c.items!.map((i) => `- ${i}`), "");
   }
 
+  if (a.statement) out.push(...statementSection(a.statement));
+  if (a.provenance) out.push(...provenanceSection(a.provenance));
   if (a.circuit) out.push(...circuitSection(a.circuit));
   if (a.setup) out.push(...setupSection(a.setup));
   if (a.verifier) out.push(...verifierSection(a.verifier));
+  if (a.deployment) out.push(...deploymentSection(a.deployment));
   return out.join("\n").replace(/\n{3,}/g, "\n\n").trimEnd() + "\n";
 }
 
@@ -143,5 +160,41 @@ function verifierSection(v: VerifierAudit): string[] {
   out.push(`${code(v.contract)} in ${code(v.sol)}${v.nPublic !== null ? `, ${v.nPublic} public signals` : ""}. Its constants against the verification key exported from the zkey:`, "");
   out.push(...table(["constant", "zkey", "contract"], v.constants.map((c) => [code(c.name), c.expected, c.actual === c.expected ? "same" : `**${c.actual ?? "missing"}**`])));
   if (v.deployed) out.push(`Deployed at ${code(v.deployed.address)}${v.deployed.chainId ? ` on chain ${v.deployed.chainId}` : ""}: ${v.deployed.codeBytes} bytes of runtime code.`, "");
+  return out;
+}
+
+function statementSection(s: Statement): string[] {
+  const out = ["## What a proof states, and whom it trusts", ""];
+  out.push("```", ...s.inequality, "```", "");
+  out.push("It also proves:", "", ...s.claims.map((c) => `- ${c}`), "");
+  out.push("Bound analysis (from circuits/spec.json, recomputed by the audit):", "", ...s.bounds.map((b) => `- ${b}`), "");
+  out.push("Trusted, not proven:", "");
+  out.push(...table(["who", "trusted for"], s.trust.map((t) => [t.who, t.trustedFor])));
+  return out;
+}
+
+function provenanceSection(p: Provenance): string[] {
+  const out = ["## Provenance", ""];
+  out.push(...table(["", ""], [
+    ["project", `${p.package.name} ${p.package.version}`],
+    ["git commit", p.git ? `${code(p.git.commit)}${p.git.dirty ? ` with ${p.git.changed.length} uncommitted changes` : ""}` : "not a git checkout"],
+    ["node / snarkjs", `${p.node} / ${p.snarkjs ?? "unknown"}`],
+    ["recompiled r1cs", p.recompile ? `sha256 ${code(p.recompile.r1csSha256)} (${p.recompile.r1csSha256 === p.recompile.builtSha256 ? "same as the audited r1cs" : `**differs** from ${code(p.recompile.builtSha256)}`}), ${p.recompile.seconds}s` : "not recompiled"],
+  ]));
+  return out;
+}
+
+function deploymentSection(d: DeploymentAudit): string[] {
+  const out = ["## 7. Deployment", ""];
+  out.push(`${code(d.file)} on chain ${d.chainId} at ${d.rpc}, instance ${code(d.instance)}.`, "");
+  out.push(...table(["contract", "address", "compared with", "code bytes", "matches the build"],
+    d.contracts.map((c) => [c.name, code(c.address), c.artifact, c.codeBytes, c.matches === null ? "not compared" : c.matches ? "yes" : "**NO**"])));
+  if (d.ratios) out.push(`Ratios in force: initial ${d.ratios.initialBps} bps, maintenance ${d.ratios.maintenanceBps} bps.`, "");
+  out.push("Role holders:", "");
+  out.push(...table(["contract", "role", "holders"], d.roles.map((r) => [r.contract, r.role, r.holders.join(", ") || "nobody"])));
+  out.push(`Oracle reporters: ${d.reporters.join(", ") || "none"}; quorum: ${d.quorum ?? "none (any one reporter publishes)"}.`, "");
+  out.push("Attesters:", "");
+  if (d.attesters.length === 0) out.push("None registered.", "");
+  else out.push(...table(["id", "status", "Ax", "Ay"], d.attesters.map((a) => [a.id, a.status, a.ax, a.ay])));
   return out;
 }

@@ -34,6 +34,9 @@ export interface SetupAudit {
   checks: Check[];
 }
 
+/** How often the zkey verification reports progress. */
+export const PROGRESS_MS = 5000;
+
 const compact = (s: string): string => s.replace(/\s+/g, "");
 
 /**
@@ -124,18 +127,26 @@ export async function auditSetup(opts: SetupAuditOptions): Promise<SetupAudit> {
   // ---- snarkjs verifies the key --------------------------------------------------------------------
   let verification: SetupAudit["verification"] = null;
   if (!opts.verifyZkey) {
-    checks.push(check("zkey-verify", "zkey verifies against the r1cs and the powers of tau", "skipped", "zkey verification was not requested"));
+    checks.push(check("zkey-verify", "zkey verifies against the r1cs and the powers of tau", "skipped", "skipped with --skip-zkey-verify: the zkey was not checked against the r1cs and the powers of tau", undefined, "high"));
   } else if (!ptauOk || differ.length > 0) {
     checks.push(check("zkey-verify", "zkey verifies against the r1cs and the powers of tau", "fail", "not run: the files are not the recorded ones (above)"));
   } else {
-    opts.log?.("verifying the zkey against the r1cs and the powers of tau (snarkjs zkey verify)");
-    const logger = recordingLogger();
+    opts.log?.("verifying the zkey against the r1cs and the powers of tau (snarkjs zkey verify; tens of seconds)");
+    // Progress: every few seconds, the time so far and what snarkjs is doing.
+    let stage = "starting";
+    const logger = recordingLogger((m) => (stage = m.replace(/\s+/g, " ").trim()));
     const t0 = performance.now();
+    const ticker = opts.log && setInterval(() => {
+      const last = logger.infos.at(-1)?.split("\n")[0] ?? stage;
+      opts.log!(`verifying the zkey: ${Math.round((performance.now() - t0) / 1000)}s so far (${(stage.length > last.length ? stage : last).slice(0, 80)})`);
+    }, PROGRESS_MS);
     let ok = false;
     try {
       ok = await snark.zKey.verifyFromR1cs(opts.r1cs, ptauPath, opts.zkey, logger);
     } catch (err) {
       logger.errors.push((err as Error).message);
+    } finally {
+      if (ticker) clearInterval(ticker);
     }
     const seconds = Math.round((performance.now() - t0) / 100) / 10;
     const parsed = parseVerificationLog(logger.infos);
@@ -154,7 +165,7 @@ export async function auditSetup(opts: SetupAuditOptions): Promise<SetupAudit> {
     const why = [record.ptau.development ? `development powers of tau (${record.ptau.origin})` : "", record.beacon?.source === "fixed development beacon" ? "fixed development beacon" : ""]
       .filter(Boolean).join(" and ") || "setup.json marks it development";
     checks.push(check("production", "The setup may hold value", opts.production ? "fail" : "warn",
-      `development setup, not for value: ${why}; one party could know the toxic waste and forge proofs`));
+      `development setup, not for value: ${why}; one party could know the toxic waste and forge proofs`, undefined, "critical"));
   } else {
     checks.push(check("production", "The setup may hold value", "pass", `ceremony powers of tau (${record.ptau.origin}) and beacon (${record.beacon?.source ?? "none"})`));
   }
