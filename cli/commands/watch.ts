@@ -49,13 +49,13 @@ function onSignals(controller: AbortController, log: { info(o: object, m: string
 }
 
 export function registerWatch(program: Command): void {
-  const watch = program.command("watch")
-    .description("keep proofs alive round after round: re-prove managed accounts, post insolvency for attested clients, liquidate (watch --help, watch status --help)");
-  common(watch.command("run", { isDefault: true }))
-    .description("run the watcher (the default: `solvency watch --config ...` is `solvency watch run --config ...`)")
-    .requiredOption("--config <file>", "watch configuration (roles and accounts; docs/operations.md)")
-    .requiredOption("--deployment <file>", "deployment file (written by solvency deploy)")
-    .requiredOption("--rpc <url>", "JSON-RPC endpoint of the deployment's chain")
+  // `watch` runs the watcher; `watch status` is its subcommand. Its flags are checked in the action rather
+  // than declared required, so that commander dispatches `watch status` without asking for them.
+  const watch = common(program.command("watch"))
+    .description("keep proofs alive round after round: re-prove managed accounts, post insolvency for attested clients, liquidate")
+    .option("--config <file>", "watch configuration (roles and accounts; docs/operations.md) (required)")
+    .option("--deployment <file>", "deployment file (written by solvency deploy) (required)")
+    .option("--rpc <url>", "JSON-RPC endpoint of the deployment's chain (required)")
     .option("--queue <url>", "prove on BullMQ workers through this Redis (redis://HOST:PORT) instead of the embedded pool")
     .option("--workers <n>", "embedded pool size (default: one per core)")
     .option("--poll <duration>", "poll the chain this often when no event arrives", "15s")
@@ -73,6 +73,9 @@ export function registerWatch(program: Command): void {
       "",
     ].join("\n"))
     .action(action<[], WatchOptions>(async (_out, o) => {
+      for (const [flag, v] of [["--config", o.config], ["--deployment", o.deployment], ["--rpc", o.rpc]] as const) {
+        if (!v) throw new InputError(`${flag} is missing`, "solvency watch", `pass ${flag} (see solvency watch --help)`);
+      }
       const pollMs = seconds(o.poll, "--poll");
       const workers = o.workers ? Number(parseUint(o.workers, "--workers", 256n)) : undefined;
       const queue = o.queue ? redisUrl(o.queue) : undefined;
@@ -119,7 +122,9 @@ export function registerWatch(program: Command): void {
     .option("--status-file <file>", "the watcher's status file", "watch-status.json")
     .action(action<[], CommonOptions & { statusFile: string }>(async (out, o) => {
       const { parseStatus, statusLines } = await import("../../watch/status.ts");
-      const status = parseStatus(readText(o.statusFile, "watch status file"), o.statusFile);
+      // commander may hand `--status-file` to `watch` itself, which takes the same flag
+      const file = watch.getOptionValueSource("statusFile") === "cli" ? (watch.opts() as { statusFile: string }).statusFile : o.statusFile;
+      const status = parseStatus(readText(file, "watch status file"), file);
       out.result({ ...status }, statusLines(status));
     }));
 

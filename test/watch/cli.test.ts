@@ -52,7 +52,7 @@ describe("solvency watch as a process", function () {
     running.push(w);
     return w;
   }
-  async function until(what: string, cond: () => boolean | Promise<boolean>, ms = 120_000): Promise<void> {
+  async function until(what: string, cond: () => boolean | Promise<boolean>, ms = 40_000): Promise<void> {
     for (const t0 = Date.now(); Date.now() - t0 < ms; await new Promise((r) => setTimeout(r, 200))) if (await cond()) return;
     throw new Error(`timed out waiting for ${what}`);
   }
