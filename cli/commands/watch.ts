@@ -122,7 +122,8 @@ export function registerWatch(program: Command): void {
     .option("--status-file <file>", "the watcher's status file", "watch-status.json")
     .action(action<[], CommonOptions & { statusFile: string }>(async (out, o) => {
       const { parseStatus, statusLines } = await import("../../watch/status.ts");
-      // commander may hand `--status-file` to `watch` itself, which takes the same flag
+      // commander may hand `--status-file` and `--json` to `watch` itself, which takes the same flags
+      if ((watch.opts() as CommonOptions).json) (out.opts as CommonOptions).json = true;
       const file = watch.getOptionValueSource("statusFile") === "cli" ? (watch.opts() as { statusFile: string }).statusFile : o.statusFile;
       const status = parseStatus(readText(file, "watch status file"), file);
       out.result({ ...status }, statusLines(status));
