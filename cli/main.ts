@@ -15,6 +15,7 @@ import { registerChain } from "./commands/chain.ts";
 import { registerBuild } from "./commands/build.ts";
 import { registerVenue } from "./commands/venue.ts";
 import { registerRisk } from "./commands/risk.ts";
+import { registerWatch } from "./commands/watch.ts";
 
 const pkg = JSON.parse(readFileSync(fileURLToPath(new URL("../package.json", import.meta.url)), "utf8")) as { version: string };
 
@@ -38,6 +39,7 @@ export function program(): Command {
   registerVenue(p);
   registerBuild(p);
   registerRisk(p);
+  registerWatch(p);
   // Usage errors: one line `error: what — where — fix`, exit code 1; with --json also one JSON
   // document on stdout. Help and version text, with --json, become a document too.
   const configure = (c: Command): void => {

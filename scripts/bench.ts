@@ -31,6 +31,7 @@ import { leastSquares, formula, type Fit } from "../benchmark/stats.ts";
 import { templateCost } from "../benchmark/template-cost.ts";
 import { verifierGas, instanceVerifier, type SystemProof } from "../benchmark/verifier-gas.ts";
 import { standInVerifierGas } from "../benchmark/stand-in.ts";
+import { measureThroughput, writeThroughput } from "../benchmark/throughput.ts";
 
 interface Options {
   instances: InstanceSpec[];
@@ -303,6 +304,10 @@ async function main(): Promise<void> {
   mkdirSync(opts.out, { recursive: true });
   const file = path.join(opts.out, "results.json");
   writeFileAtomic(file, toJson(results), { overwrite: true });
+  if (!opts.quick) {
+    log("throughput: the proving engine with 1 and 2 worker processes beside the bare warm Prover ...");
+    writeThroughput(file, opts.readme ? path.join(ROOT, "README.md") : null, await measureThroughput(opts.instances.map((i) => i.name), opts.runs, log));
+  }
   const table = markdown(results, path.relative(ROOT, file));
   console.log(`\n${table}\n`);
   log(`wrote ${path.relative(process.cwd(), file) || file}`);
