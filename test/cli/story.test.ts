@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
@@ -7,28 +7,11 @@ import { ROOT } from "../../prover/artifacts.ts";
 import { Wallet } from "ethers";
 import { solvency, workdir, expectFailure, expectSuccess, KEYS, ALICE, type Run } from "../helpers/cli.ts";
 import { REPORTER_KEYS } from "../helpers/fixtures.ts";
+import { startHardhatNode } from "../helpers/rpc-node.ts";
 
 /** The oracle's three reporters: they only sign offline, so their keys need no funds. */
 const REPORTERS = REPORTER_KEYS.slice(0, 3).map((k) => new Wallet(k));
 
-/** Starts `hardhat node` on a free port; resolves once it serves JSON-RPC. */
-function startNode(port: number): Promise<ChildProcess> {
-  const bin = path.join(ROOT, "node_modules", "hardhat", "dist", "src", "cli.js");
-  const child = spawn(process.execPath, [existsSync(bin) ? bin : path.join(ROOT, "node_modules", ".bin", "hardhat"), "node", "--port", String(port)], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
-  return new Promise((resolve, reject) => {
-    let log = "";
-    const timer = setTimeout(() => reject(new Error(`hardhat node did not start:\n${log}`)), 120_000);
-    child.stdout!.on("data", (d: Buffer) => {
-      log += d.toString();
-      if (/Started HTTP and WebSocket JSON-RPC server/.test(log)) {
-        clearTimeout(timer);
-        resolve(child);
-      }
-    });
-    child.stderr!.on("data", (d: Buffer) => (log += d.toString()));
-    child.on("exit", (code) => reject(new Error(`hardhat node exited (${code}):\n${log}`)));
-  });
-}
 
 async function rpc(url: string, method: string, params: unknown[]): Promise<unknown> {
   const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }) });
@@ -38,7 +21,7 @@ async function rpc(url: string, method: string, params: unknown[]): Promise<unkn
 const json = <T>(r: Run): T => JSON.parse(r.stdout) as T;
 
 describe("solvency CLI against a Hardhat node: the whole story @slow", function () {
-  let node: ChildProcess | undefined;
+  let node: { url: string; stop(): void } | undefined;
   let dir: string;
   let url: string;
   const as = (key: keyof typeof KEYS) => ({ SOLVENCY_PRIVATE_KEY: KEYS[key] });
@@ -57,11 +40,11 @@ describe("solvency CLI against a Hardhat node: the whole story @slow", function 
   before(async function () {
     const port = 20000 + Math.floor(Math.random() * 20000);
     url = `http://127.0.0.1:${port}`;
-    node = await startNode(port);
+    node = await startHardhatNode(port);
     dir = workdir();
   });
   after(() => {
-    node?.kill();
+    node?.stop();
   });
 
   it("deploys the venue and sets up its attester and first round", async () => {
