@@ -40,6 +40,7 @@ export async function measurePublishGas(signer: Signer, instances: readonly stri
     const markets = Array.from({ length: m }, () => ({ decimals: 18, profitWeightBps: 9000, lossWeightBps: 10000, maintenanceMarginBps: 500 }));
     const registry = await deploy("RiskRegistry", signer, [admin, await poseidon8.getAddress(), assets, markets, 15000, 11000]);
     const oracle = await deploy("SingleReporterOracle", signer, [admin, await registry.getAddress(), await poseidon8.getAddress(), await poseidon3.getAddress()]);
+    await (await registry.getFunction("setOracle")(await oracle.getAddress())).wait();
     for (const w of KEYS) await (await oracle.getFunction("addReporter")(w.address)).wait();
     await (await oracle.getFunction("setQuorum")(1, 1)).wait();
     // Every slot guarded as in operation: bounds at half and twice its price, moves up to 10% per round.

@@ -2,6 +2,7 @@
  * The benchmark's targets and its Markdown report: the tables that scripts/bench.ts prints and writes
  * into README.md between the bench markers, leaving every other line of the README as it was.
  */
+import { actionTable, goalLines, publishTable } from "./gas-table.ts";
 import { existsSync, readFileSync } from "node:fs";
 import { writeFileAtomic } from "../prover/files.ts";
 import type { BenchResults, InstanceResult, TargetResult } from "./results.ts";
@@ -71,7 +72,7 @@ export function targets(r: Omit<BenchResults, "targets">): TargetResult[] {
 }
 
 function submissions(r: Omit<BenchResults, "targets">): Array<{ action: string; gas: number | null; source: string }> {
-  const rows = r.gas?.report?.actions.filter((a) => SUBMISSION_ACTIONS.test(a.action) && a.instance === undefined) ?? [];
+  const rows = r.gas?.report?.actions.filter((a) => SUBMISSION_ACTIONS.test(a.action) && a.instance === r.defaultInstance) ?? [];
   if (rows.length > 0) return rows.map((a) => ({ action: a.action, gas: a.gas, source: "bench/gas.json (transaction receipt)" }));
   return [{ action: "prove solvency", gas: null, source: r.gas?.error ?? "scripts/gas.ts not run" }];
 }
@@ -153,12 +154,9 @@ export function markdown(r: BenchResults, resultsFile = "bench/results.json"): s
     if (!r.gas.report) out.push(`Not measured: ${r.gas.error}`);
     else {
       const g = r.gas.report;
-      out.push(`Receipts on a local Hardhat chain with real \`${g.instance}\` proofs, ${g.universe.assets} assets × ${g.universe.markets} markets. ` +
-        "The Groth16 verifier's cost does not grow with the instance (every instance has the same four public signals).", "");
-      out.push("| action | gas | note |", "|---|---:|---|");
-      const label = (a: (typeof g.actions)[number]): string =>
-        [a.action, a.instance ? `(${a.instance}${a.signatures !== undefined ? `, ${a.signatures} signature${a.signatures === 1 ? "" : "s"}` : ""})` : ""].filter(Boolean).join(" ");
-      for (const a of g.actions) out.push(`| ${label(a)} | ${int(a.gas)} | ${a.note ?? ""} |`);
+      out.push(`Receipts on a local Hardhat chain with real proofs of ${g.instances.map((i) => `\`${i.name}\` (${i.assets} × ${i.markets})`).join(", ")}. ` +
+        "A submission's ratio is to the bare Groth16 verification of the same instance (every instance has the same four public signals).", "");
+      out.push(actionTable(g.actions), "", publishTable(g.actions), "", ...goalLines(g.actions).map((l) => `- ${l}`));
     }
   }
   return out.join("\n");

@@ -96,16 +96,9 @@ export interface TargetResult {
   met: boolean | null;
 }
 
-/** bench/gas.json as scripts/gas.ts writes it. */
-export const gasFileSchema = z.object({
-  instance: z.string(),
-  universe: z.object({ assets: z.number(), markets: z.number() }),
-  /** the system's actions (with a note), publishing per universe and signature count, and submissions per instance */
-  actions: z.array(z.object({
-    action: z.string(), gas: z.number().int().positive(), note: z.string().optional(), instance: z.string().optional(), signatures: z.number().int().optional(),
-  })).min(1),
-}).passthrough();
-export type GasFile = z.infer<typeof gasFileSchema>;
+/** bench/gas.json as scripts/gas.ts writes it (benchmark/gas-table.ts). */
+export { gasFileSchema, type GasFile } from "./gas-table.ts";
+import type { GasFile } from "./gas-table.ts";
 
 export interface GasReport {
   /** what scripts/gas.ts wrote to bench/gas.json; null when it failed */

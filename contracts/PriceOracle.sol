@@ -8,6 +8,7 @@ import {IPoseidon3, IPoseidon8} from "./interfaces/IPoseidon.sol";
 import {ChainHash} from "./lib/ChainHash.sol";
 import {ProtocolSpec} from "./generated/ProtocolSpec.sol";
 import {RiskRegistry} from "./RiskRegistry.sol";
+import {IRiskTermsListener} from "./interfaces/IRiskTermsListener.sol";
 
 /// @title PriceOracle
 /// @notice Committed price rounds from a quorum of reporters. Each reporter signs, off chain, an EIP-712
@@ -35,7 +36,7 @@ import {RiskRegistry} from "./RiskRegistry.sol";
 ///         many more keys. A delay (as MakerDAO's OSM) would instead keep stale high prices in force during the
 ///         very crash in which insolvency proofs and liquidations must act, and a governance confirmation would be
 ///         slower still; so the guard asks for more signatures, not more time.
-contract PriceOracle is AccessControl, EIP712 {
+contract PriceOracle is IRiskTermsListener, AccessControl, EIP712 {
     /// @notice Governs the reporter set, the quorums, the observation age and the guards.
     bytes32 public constant GOVERNOR_ROLE = keccak256("GOVERNOR_ROLE");
     /// @notice EIP-712 type of what each reporter signs.
@@ -46,17 +47,23 @@ contract PriceOracle is AccessControl, EIP712 {
     uint256 public constant MIN_REPORTERS = 3;
     uint256 public constant MAX_REPORTERS = 15;
 
-    /// @notice A published round, as the gate reads it: the context in one slot, the rest in another.
-    /// @param context Poseidon(TAG_CONTEXT, priceCommitment, riskCommitment) under the risk version below
+    /// @notice A published round's terms, in one storage slot (its context is kept apart): a proof on a round whose
+    ///         verifying key the gate cached reads this slot alone.
     /// @param timestamp the observation time the reporters signed (committed in the round)
     /// @param supersededAt when the next round was published (0 while this is the newest; 1 once the round after
     ///        next was published, which ends any grace the gate gives a superseded round)
-    /// @param riskVersion the registry version whose commitment the context binds
-    struct Round {
-        uint256 context;
+    /// @param riskVersion the registry version whose commitment the round's context binds
+    /// @param initialRatioBps the registry's initial ratio in force (the registry tells every change)
+    /// @param maintenanceRatioBps the registry's maintenance ratio in force
+    /// @param riskStale the registry's version moved past riskVersion: the round backs no proof until
+    ///        refreshContext re-binds it (the newest round) or ever again (an older one)
+    struct RoundTerms {
         uint40 timestamp;
         uint40 supersededAt;
         uint64 riskVersion;
+        uint16 initialRatioBps;
+        uint16 maintenanceRatioBps;
+        bool riskStale;
     }
 
     /// @notice One reporter's signed values for a round: an EIP-712 PriceReport signature in compact form
@@ -79,6 +86,9 @@ contract PriceOracle is AccessControl, EIP712 {
 
     /// @notice No round has been published yet.
     error NoRound();
+    /// @notice The registry does not tell this oracle of its changes (RiskRegistry.setOracle), so no round may bind it.
+    error NotWiredToRegistry(address registryOracle);
+    error NotRegistry(address caller);
     /// @notice The round's context already binds the registry's current parameters.
     error ContextCurrent(uint256 roundId, uint64 riskVersion);
     /// @notice A vector's length differs from the universe's.
@@ -173,7 +183,9 @@ contract PriceOracle is AccessControl, EIP712 {
     uint256 public lastRoundId;
     /// @notice The newest round's price commitment, kept so its context can follow a risk-parameter update.
     uint256 public lastPriceCommitment;
-    mapping(uint256 roundId => Round) private _rounds;
+    /// @dev Each round's context, Poseidon(TAG_CONTEXT, priceCommitment, riskCommitment) under its risk version.
+    mapping(uint256 roundId => uint256) private _contexts;
+    mapping(uint256 roundId => RoundTerms) private _rounds;
 
     /// @notice Signatures a round needs, and how many a round with a move beyond a slot's maxMoveBps needs.
     uint8 public quorum;
@@ -302,18 +314,45 @@ contract PriceOracle is AccessControl, EIP712 {
     ///         that proofs (an insolvency proof above all) need not wait for the next round. Anyone may call it.
     function refreshContext() external returns (uint256 context) {
         uint256 roundId = lastRoundId;
-        Round storage r = _rounds[roundId];
+        RoundTerms storage r = _rounds[roundId];
         if (r.timestamp == 0) revert NoRound();
-        uint64 riskVersion = registry.version();
+        (uint256 riskCommitment, uint64 riskVersion, uint16 initialRatioBps, uint16 maintenanceRatioBps) = _registryTerms();
         if (r.riskVersion == riskVersion) revert ContextCurrent(roundId, riskVersion);
-        uint256 riskCommitment = registry.commitment();
         context = poseidon3.poseidon([ProtocolSpec.TAG_CONTEXT, lastPriceCommitment, riskCommitment]);
-        r.context = context;
+        _contexts[roundId] = context;
         r.riskVersion = riskVersion;
+        r.initialRatioBps = initialRatioBps;
+        r.maintenanceRatioBps = maintenanceRatioBps;
+        r.riskStale = false;
         emit ContextRefreshed(roundId, riskCommitment, riskVersion, context);
     }
 
+    /// @inheritdoc IRiskTermsListener
+    /// @dev Only the newest round and the one before can still back a proof (older ones are superseded twice): both
+    ///      take the ratios in force, and each goes stale if the version moved past the one its context binds.
+    function riskTermsChanged(uint64 version, uint16 initialRatioBps, uint16 maintenanceRatioBps) external {
+        if (msg.sender != address(registry)) revert NotRegistry(msg.sender);
+        uint256 last = lastRoundId;
+        for (uint256 id = last; id > 0 && id + 2 > last; --id) {
+            RoundTerms storage r = _rounds[id];
+            r.initialRatioBps = initialRatioBps;
+            r.maintenanceRatioBps = maintenanceRatioBps;
+            if (r.riskVersion != version) r.riskStale = true;
+        }
+    }
+
     // ------------------------------------------------------------------ views
+
+    /// @notice A round's terms (one storage slot): observation and supersession times, the risk version its context
+    ///         binds, the ratios in force and whether the registry's version moved past it. All zero if unknown.
+    function roundTerms(uint256 roundId) external view returns (RoundTerms memory) {
+        return _rounds[roundId];
+    }
+
+    /// @notice A round's context (zero if unknown).
+    function roundContext(uint256 roundId) external view returns (uint256) {
+        return _contexts[roundId];
+    }
 
     /// @notice A round's context, observation time, supersession time (see Round) and risk-parameter version,
     ///         all zero if it does not exist.
@@ -322,8 +361,8 @@ contract PriceOracle is AccessControl, EIP712 {
         view
         returns (uint256 context, uint40 timestamp, uint40 supersededAt, uint64 riskVersion)
     {
-        Round storage r = _rounds[roundId];
-        return (r.context, r.timestamp, r.supersededAt, r.riskVersion);
+        RoundTerms storage r = _rounds[roundId];
+        return (_contexts[roundId], r.timestamp, r.supersededAt, r.riskVersion);
     }
 
     /// @notice The current reporters (in no particular order).
@@ -373,16 +412,33 @@ contract PriceOracle is AccessControl, EIP712 {
     /// @dev Commits the round (its elements), binds it to the risk parameters in force, stores and announces it.
     function _commit(uint256 roundId, uint64 observedAt, uint256[] memory elements, address[] memory signers) private {
         uint256 priceCommitment = ChainHash.hash(poseidon8, ProtocolSpec.TAG_PRICES, elements);
-        uint256 riskCommitment = registry.commitment();
-        uint64 riskVersion = registry.version();
+        (uint256 riskCommitment, uint64 riskVersion, uint16 initialRatioBps, uint16 maintenanceRatioBps) = _registryTerms();
         uint256 context = poseidon3.poseidon([ProtocolSpec.TAG_CONTEXT, priceCommitment, riskCommitment]);
 
         lastRoundId = roundId;
         lastPriceCommitment = priceCommitment;
         _supersede(roundId);
-        _rounds[roundId] =
-            Round({context: context, timestamp: uint40(observedAt), supersededAt: 0, riskVersion: riskVersion});
+        _contexts[roundId] = context;
+        _rounds[roundId] = RoundTerms({
+            timestamp: uint40(observedAt),
+            supersededAt: 0,
+            riskVersion: riskVersion,
+            initialRatioBps: initialRatioBps,
+            maintenanceRatioBps: maintenanceRatioBps,
+            riskStale: false
+        });
         _emitPublished(roundId, observedAt, elements, priceCommitment, riskCommitment, riskVersion, context, signers);
+    }
+
+    /// @dev The registry's terms a round binds; refuses unless the registry tells this oracle of every change.
+    function _registryTerms()
+        private
+        view
+        returns (uint256 commitment, uint64 version, uint16 initialRatioBps, uint16 maintenanceRatioBps)
+    {
+        address wired;
+        (commitment, version, initialRatioBps, maintenanceRatioBps, wired) = registry.roundBinding();
+        if (wired != address(this)) revert NotWiredToRegistry(wired);
     }
 
     /// @dev The smallest quorum governance may set (a test harness lowers it to measure single-signature gas).
@@ -585,7 +641,7 @@ contract PriceOracle is AccessControl, EIP712 {
     function _supersede(uint256 roundId) private {
         if (roundId > 1) _rounds[roundId - 1].supersededAt = uint40(block.timestamp);
         if (roundId > 2) {
-            Round storage older = _rounds[roundId - 2];
+            RoundTerms storage older = _rounds[roundId - 2];
             if (older.supersededAt != SUPERSEDED_TWICE) older.supersededAt = SUPERSEDED_TWICE;
         }
     }

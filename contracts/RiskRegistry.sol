@@ -3,6 +3,7 @@ pragma solidity 0.8.28;
 
 import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
 import {IPoseidon8} from "./interfaces/IPoseidon.sol";
+import {IRiskTermsListener} from "./interfaces/IRiskTermsListener.sol";
 import {ChainHash} from "./lib/ChainHash.sol";
 import {ProtocolSpec} from "./generated/ProtocolSpec.sol";
 
@@ -12,6 +13,8 @@ import {ProtocolSpec} from "./generated/ProtocolSpec.sol";
 ///         scale = 10^(18 − decimals) (prover/model.ts riskFactors), hashed on chain:
 ///         commitment = chainHash(TAG_RISK, [collateralFactor[N], debtFactor[N], profitFactor[M], lossFactor[M], marginFactor[M]]).
 ///         `version` counts the commitments: a price round published under an older version cannot back a proof.
+///         Every change is told to the price oracle (setOracle, once) in the same transaction, and the oracle
+///         publishes no round before it is so wired: its rounds carry the ratios in force and their staleness.
 contract RiskRegistry is AccessControl {
     bytes32 public constant GOVERNOR_ROLE = keccak256("GOVERNOR_ROLE");
 
@@ -49,6 +52,8 @@ contract RiskRegistry is AccessControl {
     error WeightOutOfRange(string what, uint256 index, uint256 weightBps, uint256 maxBps);
     /// @notice Ratios must satisfy initial ≥ maintenance ≥ 10000 bps.
     error RatiosOutOfOrder(uint256 initialRatioBps, uint256 maintenanceRatioBps);
+    error OracleAlreadySet(address oracle);
+    error ZeroOracle();
 
     /// @notice An asset slot's parameters were set.
     event AssetParametersSet(uint256 indexed index, uint8 decimals, uint16 collateralWeightBps, uint16 liabilityWeightBps);
@@ -60,6 +65,7 @@ contract RiskRegistry is AccessControl {
     event CommitmentUpdated(uint64 indexed version, uint256 commitment);
     /// @notice The required ratios changed.
     event RatiosSet(uint16 initialRatioBps, uint16 maintenanceRatioBps);
+    event OracleSet(address indexed oracle);
 
     IPoseidon8 public immutable poseidon8;
     uint256 public immutable assetCount;
@@ -68,6 +74,8 @@ contract RiskRegistry is AccessControl {
     /// @notice chainHash(TAG_RISK, riskElements()) of the parameters in force.
     uint256 public commitment;
     Terms private _terms;
+    /// @notice The price oracle told of every change of the terms (set once).
+    IRiskTermsListener public oracle;
     AssetParams[] private _assets;
     MarketParams[] private _markets;
 
@@ -134,7 +142,27 @@ contract RiskRegistry is AccessControl {
         _setRatios(initialRatioBps_, maintenanceRatioBps_);
     }
 
+    /// @notice Wires the price oracle that binds rounds to these parameters. Once only: the oracle relies on hearing
+    ///         of every change from then on (it refuses to publish a round until it is wired here).
+    function setOracle(IRiskTermsListener oracle_) external onlyRole(GOVERNOR_ROLE) {
+        if (address(oracle_) == address(0)) revert ZeroOracle();
+        if (address(oracle) != address(0)) revert OracleAlreadySet(address(oracle));
+        oracle = oracle_;
+        emit OracleSet(address(oracle_));
+    }
+
     // ---------------------------------------------------------------- views
+
+    /// @notice Everything a price round binds, in one call: the commitment, its version, the ratios and the oracle
+    ///         wired to hear of changes.
+    function roundBinding()
+        external
+        view
+        returns (uint256 commitment_, uint64 version_, uint16 initialRatioBps_, uint16 maintenanceRatioBps_, address oracle_)
+    {
+        Terms memory t = _terms;
+        return (commitment, t.version, t.initialRatioBps, t.maintenanceRatioBps, address(oracle));
+    }
 
     /// @notice The version (number of commitments so far) and the two ratios, read by the gate in one slot.
     function terms() external view returns (uint64 version_, uint16 initialRatioBps_, uint16 maintenanceRatioBps_) {
@@ -222,6 +250,7 @@ contract RiskRegistry is AccessControl {
         _terms.initialRatioBps = initial;
         _terms.maintenanceRatioBps = maintenance;
         emit RatiosSet(initial, maintenance);
+        _tell();
     }
 
     function _commit() private {
@@ -230,5 +259,14 @@ contract RiskRegistry is AccessControl {
         uint64 v = _terms.version + 1;
         _terms.version = v;
         emit CommitmentUpdated(v, c);
+        _tell();
+    }
+
+    /// @dev Tells the oracle (once wired) the terms now in force.
+    function _tell() private {
+        IRiskTermsListener o = oracle;
+        if (address(o) == address(0)) return;
+        Terms memory t = _terms;
+        o.riskTermsChanged(t.version, t.initialRatioBps, t.maintenanceRatioBps);
     }
 }

@@ -7,6 +7,7 @@ import {ILiabilitySource} from "./interfaces/ILiabilitySource.sol";
 import {IPoseidon5} from "./interfaces/IPoseidon.sol";
 import {ISolvencyGate} from "./interfaces/ISolvencyGate.sol";
 import {BabyJubjub} from "./lib/BabyJubjub.sol";
+import {InlineGroth16, IVerifyingKeySource} from "./InlineGroth16.sol";
 import {ProtocolSpec} from "./generated/ProtocolSpec.sol";
 import {PriceOracle} from "./PriceOracle.sol";
 import {RiskRegistry} from "./RiskRegistry.sol";
@@ -31,11 +32,21 @@ import {RiskRegistry} from "./RiskRegistry.sol";
 ///         a short governed grace after the newest was published). Attestations are liens: each carries the
 ///         attester's signed expiry, the record never outlives it, and the attester's operator can raise an
 ///         account's attestation floor on chain (nothing it signed before the floor counts any more).
-contract SolvencyGate is ISolvencyGate, AccessControl {
+///
+///         What a submission costs is kept close to the bare Groth16 verification: the check runs here
+///         (InlineGroth16, the verifier's key in immutables); the oracle's round carries the ratios in force and its
+///         staleness in one slot (the registry tells it of every change), so the registry is not called; a round's
+///         and an attester's part of the verifying key is cached per (round, risk version, attester, revocation
+///         count), so a proof on a primed pair neither reads the round's context nor the attester's binding;
+///         floors are read only for accounts that have one; the account's record is one slot, written once.
+contract SolvencyGate is ISolvencyGate, InlineGroth16, AccessControl {
     bytes32 public constant GOVERNOR_ROLE = keccak256("GOVERNOR_ROLE");
 
-    /// @notice The longest a price round or an attestation may back a record; keeps every expiry far below 2^40.
-    uint256 public constant MAX_AGE_LIMIT = 365 days;
+    /// @notice The longest a price round or an attestation may back a record (the ages are kept in 24 bits);
+    ///         keeps every expiry far below 2^40.
+    uint256 public constant MAX_AGE_LIMIT = 180 days;
+    /// @notice Attester ids are kept in 24 bits in each account's record.
+    uint256 public constant MAX_ATTESTERS = type(uint24).max;
 
     enum AttesterStatus {
         None,
@@ -43,12 +54,14 @@ contract SolvencyGate is ISolvencyGate, AccessControl {
         Revoked
     }
 
-    /// @dev The governed settings the proof path reads, in one slot.
+    /// @dev The governed settings the proof path reads, in one slot. `revocations` counts attester revocations: it is
+    ///      part of every cached key's id, so one revocation retires every cached key at once.
     struct Config {
         ILiabilitySource venue;
-        uint32 maxPriceAge;
-        uint32 maxAttestationAge;
-        uint32 roundGrace;
+        uint24 maxPriceAge;
+        uint24 maxAttestationAge;
+        uint24 roundGrace;
+        uint24 revocations;
     }
 
     error WrongChain(uint256 deployedOn, uint256 chainId);
@@ -81,9 +94,10 @@ contract SolvencyGate is ISolvencyGate, AccessControl {
     error VenueNotSet();
     error VenueAlreadySet(address venue);
     error AgeOutOfRange(uint256 maxPriceAge, uint256 maxAttestationAge, uint256 roundGrace);
+    error TooManyAttesters(uint256 max);
 
-    /// @notice The partial verifying key of a round's context and an attester's binding was cached.
-    event VerifierKeyPrimed(uint256 indexed roundId, uint256 indexed attesterId, uint256 key);
+    /// @notice The partial verifying key of a round (under its risk version) and an attester was cached.
+    event VerifierKeyPrimed(uint256 indexed roundId, uint256 indexed attesterId, uint256 riskVersion, uint256 key);
     /// @notice Governance registered an attester key; `binding` is the public signal its proofs carry, `operator`
     ///         the address that may raise attestation floors in the attester's name.
     event AttesterRegistered(uint256 indexed attesterId, uint256 ax, uint256 ay, uint256 binding, address operator);
@@ -117,6 +131,8 @@ contract SolvencyGate is ISolvencyGate, AccessControl {
         uint256 liability
     );
 
+    /// @notice The instance's generated snarkjs verifier; its key was copied here at construction and proofs are
+    ///         checked here (InlineGroth16), with the same result.
     IGroth16Verifier public immutable verifier;
     PriceOracle public immutable oracle;
     RiskRegistry public immutable registry;
@@ -132,13 +148,16 @@ contract SolvencyGate is ISolvencyGate, AccessControl {
     mapping(uint256 attesterId => address) public attesterOperator;
     /// @notice The attester id a binding was registered under (a key is registered once, ever).
     mapping(uint256 binding => uint256) public attesterIdOfBinding;
-    /// @notice Cached partial verifying keys (IGroth16Verifier.partialKey) by keccak256(context, binding): a round's
-    ///         context and an attester's binding recur in every proof on that pair, so their two scalar
-    ///         multiplications are paid once (primeVerifierKey) instead of in every proof.
+    /// @notice Cached partial verifying keys (InlineGroth16.partialKey of the round's context and the attester's
+    ///         binding) by _partialKeyId(round, risk version, attester, revocations): the context and the binding
+    ///         recur in every proof on that pair, so their two scalar multiplications are paid once
+    ///         (primeVerifierKey) instead of in every proof. A (round, risk version) has one context and an attester
+    ///         id one binding; an entry written before any later revocation is never read again.
     mapping(uint256 key => uint256[2]) private _partialKeys;
     /// @notice Per attester and account, the earliest attestation time that still counts.
     mapping(uint256 attesterId => mapping(address account => uint256)) public attestationFloor;
-    mapping(address account => AccountState) private _accounts;
+    /// @dev Each account's AccountState packed in one word (_pack / _unpack).
+    mapping(address account => uint256) private _accounts;
 
     /// @param admin receives DEFAULT_ADMIN_ROLE and GOVERNOR_ROLE
     /// @param verifier_ the Groth16 verifier of the circuit instance whose N and M match the registry's universe
@@ -151,7 +170,7 @@ contract SolvencyGate is ISolvencyGate, AccessControl {
         uint32 maxPriceAge_,
         uint32 maxAttestationAge_,
         uint32 roundGrace_
-    ) {
+    ) InlineGroth16(IVerifyingKeySource(address(verifier_))) {
         _grantRole(DEFAULT_ADMIN_ROLE, admin);
         _grantRole(GOVERNOR_ROLE, admin);
         verifier = verifier_;
@@ -182,18 +201,18 @@ contract SolvencyGate is ISolvencyGate, AccessControl {
     ///         practice the attester, who holds the witness) may post it; the venue may then liquidate. The stated
     ///         liability must be at most the venue's debt; the nonce is the account's next insolvency nonce.
     function proveInsolvency(address account, Proof calldata proof, Basis calldata basis) external {
-        AccountState memory st = _accounts[account];
+        AccountState memory st = _unpack(_accounts[account]);
         (uint256 ratioBps, uint64 riskVersion,) = _verify(account, 0, proof, basis, st, 0, Tier.Maintenance);
 
         st.insolvencyNonce = uint32(basis.nonce);
         st.round = uint32(basis.roundId);
         st.riskVersion = uint32(riskVersion);
-        st.attesterId = uint32(basis.attesterId);
+        st.attesterId = uint24(basis.attesterId);
         st.attestedAt = uint40(basis.attestedAt);
         st.validUntil = 0;
         st.tier = Tier.None;
         st.insolvent = true;
-        _accounts[account] = st;
+        _accounts[account] = _pack(st);
         emit InsolvencyProven(
             account, basis.roundId, basis.attesterId, msg.sender, ratioBps, basis.nonce, basis.attestedAt, basis.liability
         );
@@ -203,19 +222,19 @@ contract SolvencyGate is ISolvencyGate, AccessControl {
         private
     {
         if (tier != Tier.Maintenance && tier != Tier.Initial) revert InvalidTier(tier);
-        AccountState memory st = _accounts[account];
+        AccountState memory st = _unpack(_accounts[account]);
         (uint256 ratioBps, uint64 riskVersion, uint256 validUntil) =
             _verify(account, extraLiability, proof, basis, st, 1, tier);
 
         st.solvencyNonce = uint32(basis.nonce);
         st.round = uint32(basis.roundId);
         st.riskVersion = uint32(riskVersion);
-        st.attesterId = uint32(basis.attesterId);
+        st.attesterId = uint24(basis.attesterId);
         st.attestedAt = uint40(basis.attestedAt);
         st.validUntil = uint40(validUntil);
         st.tier = tier;
         st.insolvent = false;
-        _accounts[account] = st;
+        _accounts[account] = _pack(st);
         emit SolvencyProven(
             account, basis.roundId, basis.attesterId, tier, ratioBps, basis.nonce, basis.attestedAt, basis.liability, validUntil
         );
@@ -238,16 +257,11 @@ contract SolvencyGate is ISolvencyGate, AccessControl {
         if (address(cfg.venue) == address(0)) revert VenueNotSet();
         _checkNonce(b.nonce, claim == 1 ? st.solvencyNonce : st.insolvencyNonce);
 
-        uint256[4] memory signals;
         uint256 publishedAt;
-        (signals[ProtocolSpec.SIGNAL_CONTEXT], publishedAt, riskVersion, ratioBps) = _checkRound(b.roundId, st.round, cfg, tier);
-        signals[ProtocolSpec.SIGNAL_ATTESTER_BINDING] = _activeBinding(b.attesterId);
+        (publishedAt, riskVersion, ratioBps) = _checkRound(b.roundId, st.round, cfg, tier);
         _checkAttestation(account, b, st, cfg.maxAttestationAge, claim);
         _checkLiability(cfg.venue, account, extraLiability, b.liability, claim);
-        signals[ProtocolSpec.SIGNAL_STATEMENT] = _statement(account, b, ratioBps, claim);
-        signals[ProtocolSpec.SIGNAL_TERMS] = (b.liability << ProtocolSpec.TERMS_PUBLIC_LIABILITY_OFFSET)
-            | (b.expiresAt << ProtocolSpec.TERMS_EXPIRES_AT_OFFSET);
-        if (!_verifyProof(proof, signals)) revert InvalidProof();
+        _checkProof(proof, b, account, ratioBps, riskVersion, claim, cfg.revocations);
 
         // The record lapses with the round, the attester's signed expiry, or the governed attestation age.
         validUntil = publishedAt + cfg.maxPriceAge;
@@ -255,20 +269,52 @@ contract SolvencyGate is ISolvencyGate, AccessControl {
         if (b.attestedAt + cfg.maxAttestationAge < validUntil) validUntil = b.attestedAt + cfg.maxAttestationAge;
     }
 
-    /// @dev The Groth16 check, through the cached partial key of (context, binding) when there is one. Both paths
-    ///      are snarkjs' pairing check over the same vk_x (tests compare them on accepted and rejected proofs).
-    function _verifyProof(Proof calldata proof, uint256[4] memory signals) private view returns (bool) {
-        uint256[2] storage cached = _partialKeys[_partialKeyId(signals[ProtocolSpec.SIGNAL_CONTEXT], signals[ProtocolSpec.SIGNAL_ATTESTER_BINDING])];
-        uint256 x = cached[0];
-        if (x == 0) return verifier.verifyProof(proof.a, proof.b, proof.c, signals);
-        return verifier.verifyProofPartial(proof.a, proof.b, proof.c, [x, cached[1]], signals);
+    /// @dev The Groth16 check of the four public signals: the round's and the attester's part of vk_x (cached or
+    ///      computed), the statement and the terms (liability | expiresAt).
+    function _checkProof(
+        Proof calldata proof,
+        Basis calldata b,
+        address account,
+        uint256 ratioBps,
+        uint64 riskVersion,
+        uint256 claim,
+        uint256 revocations_
+    ) private view {
+        (uint256 px, uint256 py) = _partialKeyFor(b.roundId, riskVersion, b.attesterId, revocations_);
+        uint256 terms = (b.liability << ProtocolSpec.TERMS_PUBLIC_LIABILITY_OFFSET)
+            | (b.expiresAt << ProtocolSpec.TERMS_EXPIRES_AT_OFFSET);
+        if (!_check(proof, px, py, _statement(account, b, ratioBps, claim), terms)) revert InvalidProof();
     }
 
-    function _partialKeyId(uint256 context, uint256 binding) private pure returns (uint256 id) {
+    /// @dev The partial key of the round's context and the attester's binding (the first two public signals): the
+    ///      cached one when the pair was primed under the current revocation count (the attester was active then
+    ///      and no attester was revoked since), else computed from the context and the binding of an active
+    ///      attester. Both are snarkjs' vk_x (tests compare them on accepted and rejected proofs).
+    function _partialKeyFor(uint256 roundId, uint64 riskVersion, uint256 attesterId, uint256 revocations_)
+        private
+        view
+        returns (uint256 x, uint256 y)
+    {
+        uint256[2] storage cached = _partialKeys[_partialKeyId(roundId, riskVersion, attesterId, revocations_)];
+        x = cached[0];
+        if (x != 0) return (x, cached[1]);
+        uint256 binding = _activeBinding(attesterId);
+        return _partialKey(oracle.roundContext(roundId), binding);
+    }
+
+    /// @dev keccak256(roundId, riskVersion, attesterId, revocations).
+    function _partialKeyId(uint256 roundId, uint256 riskVersion, uint256 attesterId, uint256 revocations_)
+        private
+        pure
+        returns (uint256 id)
+    {
         assembly ("memory-safe") {
-            mstore(0x00, context)
-            mstore(0x20, binding)
-            id := keccak256(0x00, 0x40)
+            let m := mload(0x40)
+            mstore(m, roundId)
+            mstore(add(m, 0x20), riskVersion)
+            mstore(add(m, 0x40), attesterId)
+            mstore(add(m, 0x60), revocations_)
+            id := keccak256(m, 0x80)
         }
     }
 
@@ -302,33 +348,30 @@ contract SolvencyGate is ISolvencyGate, AccessControl {
     }
 
     /// @dev The round exists, is fresh, is the newest (or the previous one within the grace), is not older than
-    ///      the account's record and binds the parameters in force. Returns its context and time, the risk version
-    ///      and the registry's ratio for the tier.
+    ///      the account's record and binds the parameters in force (the oracle marks a round stale in the
+    ///      transaction that changes them). Returns its time, its risk version and the ratio in force for the tier,
+    ///      all from the round's one terms slot.
     function _checkRound(uint256 roundId, uint256 recordedRound, Config memory cfg, Tier tier)
         private
         view
-        returns (uint256 context, uint256 publishedAt, uint64 riskVersion, uint256 ratioBps)
+        returns (uint256 publishedAt, uint64 riskVersion, uint256 ratioBps)
     {
-        uint40 timestamp;
-        uint40 supersededAt;
-        uint64 roundRiskVersion;
-        (context, timestamp, supersededAt, roundRiskVersion) = oracle.round(roundId);
-        publishedAt = timestamp;
+        PriceOracle.RoundTerms memory t = oracle.roundTerms(roundId);
+        publishedAt = t.timestamp;
         if (publishedAt == 0) revert UnknownRound(roundId);
         if (block.timestamp > publishedAt + cfg.maxPriceAge) revert StaleRound(roundId, publishedAt, cfg.maxPriceAge);
-        if (supersededAt != 0 && block.timestamp > uint256(supersededAt) + cfg.roundGrace) {
-            revert RoundSuperseded(roundId, supersededAt, cfg.roundGrace);
+        if (t.supersededAt != 0 && block.timestamp > uint256(t.supersededAt) + cfg.roundGrace) {
+            revert RoundSuperseded(roundId, t.supersededAt, cfg.roundGrace);
         }
         if (roundId < recordedRound) revert RoundOlderThanRecorded(roundId, recordedRound);
-        uint16 initialRatioBps;
-        uint16 maintenanceRatioBps;
-        (riskVersion, initialRatioBps, maintenanceRatioBps) = registry.terms();
-        if (roundRiskVersion != riskVersion) revert StaleRiskParameters(roundId, roundRiskVersion, riskVersion);
-        ratioBps = tier == Tier.Initial ? initialRatioBps : maintenanceRatioBps;
+        riskVersion = t.riskVersion;
+        if (t.riskStale) revert StaleRiskParameters(roundId, riskVersion, registry.version());
+        ratioBps = tier == Tier.Initial ? t.initialRatioBps : t.maintenanceRatioBps;
     }
 
-    /// @dev The attestation is current, above the attester's floor for the account, and not older than the one
-    ///      behind the account's record (strictly newer when it would clear an insolvency).
+    /// @dev The attestation is current, above the attester's floor for the account (read only when some attester
+    ///      raised one for it), and not older than the one behind the account's record (strictly newer when it would
+    ///      clear an insolvency).
     function _checkAttestation(address account, Basis calldata b, AccountState memory st, uint256 maxAge, uint256 claim)
         private
         view
@@ -337,8 +380,10 @@ contract SolvencyGate is ISolvencyGate, AccessControl {
         if (block.timestamp - b.attestedAt > maxAge) revert AttestationTooOld(b.attestedAt, maxAge);
         if (b.expiresAt >= ProtocolSpec.TERMS_EXPIRES_AT_LIMIT) revert ExpiryOutOfRange(b.expiresAt);
         if (b.expiresAt <= block.timestamp) revert AttestationExpired(b.expiresAt, block.timestamp);
-        uint256 floor = attestationFloor[b.attesterId][account];
-        if (b.attestedAt < floor) revert AttestationBelowFloor(b.attestedAt, floor);
+        if (st.hasFloor) {
+            uint256 floor = attestationFloor[b.attesterId][account];
+            if (b.attestedAt < floor) revert AttestationBelowFloor(b.attestedAt, floor);
+        }
         if (b.attestedAt < st.attestedAt) revert AttestationOlderThanRecorded(b.attestedAt, st.attestedAt);
         if (claim == 1 && st.insolvent && b.attestedAt == st.attestedAt) {
             revert InsolvencyNeedsNewerAttestation(b.attestedAt, st.attestedAt);
@@ -354,22 +399,26 @@ contract SolvencyGate is ISolvencyGate, AccessControl {
         }
     }
 
-    /// @notice Caches the partial verifying key of a round and an attester (their two scalar multiplications), so
-    ///         every later proof on the pair verifies with two instead of four. Anyone may call it (a watcher or
-    ///         an attester does, once per round); it changes no account and no outcome, only the cost.
+    /// @notice Caches the partial verifying key of a round (under its current risk version) and an active attester
+    ///         (their two scalar multiplications), so every later proof on the pair verifies with two instead of
+    ///         four and reads neither the context nor the binding. Anyone may call it (a watcher or an attester does,
+    ///         once per round); it changes no account and no outcome, only the cost. A revocation of any attester
+    ///         retires every cached key (they are primed again).
     function primeVerifierKey(uint256 roundId, uint256 attesterId) external returns (uint256 key) {
-        (uint256 context, uint40 timestamp,,) = oracle.round(roundId);
-        if (timestamp == 0) revert UnknownRound(roundId);
+        PriceOracle.RoundTerms memory t = oracle.roundTerms(roundId);
+        if (t.timestamp == 0) revert UnknownRound(roundId);
         uint256 binding = _activeBinding(attesterId);
-        key = _partialKeyId(context, binding);
-        (uint256 x, uint256 y) = verifier.partialKey(context, binding);
+        key = _partialKeyId(roundId, t.riskVersion, attesterId, _config.revocations);
+        (uint256 x, uint256 y) = _partialKey(oracle.roundContext(roundId), binding);
         _partialKeys[key] = [x, y];
-        emit VerifierKeyPrimed(roundId, attesterId, key);
+        emit VerifierKeyPrimed(roundId, attesterId, t.riskVersion, key);
     }
 
-    /// @notice The cached partial verifying key of (context, binding); zero when none was primed.
-    function partialKeyOf(uint256 context, uint256 binding) external view returns (uint256 x, uint256 y) {
-        uint256[2] storage k = _partialKeys[_partialKeyId(context, binding)];
+    /// @notice The cached partial verifying key of a round (under its current risk version) and an attester, as a
+    ///         proof would use it now; zero when none is (or none is any longer).
+    function partialKeyOf(uint256 roundId, uint256 attesterId) external view returns (uint256 x, uint256 y) {
+        PriceOracle.RoundTerms memory t = oracle.roundTerms(roundId);
+        uint256[2] storage k = _partialKeys[_partialKeyId(roundId, t.riskVersion, attesterId, _config.revocations)];
         return (k[0], k[1]);
     }
 
@@ -377,12 +426,12 @@ contract SolvencyGate is ISolvencyGate, AccessControl {
 
     /// @inheritdoc ISolvencyGate
     function accountState(address account) external view returns (AccountState memory) {
-        return _accounts[account];
+        return _unpack(_accounts[account]);
     }
 
     /// @inheritdoc ISolvencyGate
     function isSolvent(address account, Tier tier) external view returns (bool) {
-        AccountState memory st = _accounts[account];
+        AccountState memory st = _unpack(_accounts[account]);
         if (st.insolvent || tier == Tier.None || st.tier < tier || block.timestamp > st.validUntil) return false;
         if (st.riskVersion != registry.version()) return false;
         if (attesterBinding[st.attesterId] == 0) return false;
@@ -391,7 +440,7 @@ contract SolvencyGate is ISolvencyGate, AccessControl {
 
     /// @inheritdoc ISolvencyGate
     function isInsolvent(address account) external view returns (bool) {
-        AccountState memory st = _accounts[account];
+        AccountState memory st = _unpack(_accounts[account]);
         return st.insolvent && attesterBinding[st.attesterId] != 0;
     }
 
@@ -411,6 +460,34 @@ contract SolvencyGate is ISolvencyGate, AccessControl {
         return _config.roundGrace;
     }
 
+    /// @notice How many attester revocations there have been (each retires every cached verifying key).
+    function revocations() external view returns (uint256) {
+        return _config.revocations;
+    }
+
+    // ---------------------------------------------------------------- records
+
+    /// @dev AccountState in one word, low bits first in the struct's field order (ISolvencyGate.AccountState).
+    function _pack(AccountState memory st) private pure returns (uint256 w) {
+        w = uint256(st.solvencyNonce) | (uint256(st.insolvencyNonce) << 32) | (uint256(st.round) << 64)
+            | (uint256(st.riskVersion) << 96) | (uint256(st.attesterId) << 128) | (uint256(st.attestedAt) << 152)
+            | (uint256(st.validUntil) << 192) | (uint256(uint8(st.tier)) << 232) | (st.insolvent ? 1 << 240 : 0)
+            | (st.hasFloor ? 1 << 248 : 0);
+    }
+
+    function _unpack(uint256 w) private pure returns (AccountState memory st) {
+        st.solvencyNonce = uint32(w);
+        st.insolvencyNonce = uint32(w >> 32);
+        st.round = uint32(w >> 64);
+        st.riskVersion = uint32(w >> 96);
+        st.attesterId = uint24(w >> 128);
+        st.attestedAt = uint40(w >> 152);
+        st.validUntil = uint40(w >> 192);
+        st.tier = Tier(uint8(w >> 232));
+        st.insolvent = (w >> 240) & 1 == 1;
+        st.hasFloor = (w >> 248) & 1 == 1;
+    }
+
     // ---------------------------------------------------------------- attesters
 
     /// @notice Registers an attester's Baby Jubjub key and binds it to this chain and gate:
@@ -428,6 +505,7 @@ contract SolvencyGate is ISolvencyGate, AccessControl {
         uint256 existing = attesterIdOfBinding[binding];
         if (existing != 0) revert AttesterKeyRegistered(existing);
         attesterId = ++attesterCount;
+        if (attesterId > MAX_ATTESTERS) revert TooManyAttesters(MAX_ATTESTERS);
         attesterBinding[attesterId] = binding;
         attesterStatus[attesterId] = AttesterStatus.Active;
         attesterOperator[attesterId] = operator;
@@ -441,6 +519,7 @@ contract SolvencyGate is ISolvencyGate, AccessControl {
         if (attesterStatus[attesterId] != AttesterStatus.Active) revert UnknownAttester(attesterId);
         attesterStatus[attesterId] = AttesterStatus.Revoked;
         delete attesterBinding[attesterId];
+        ++_config.revocations;
         emit AttesterRevoked(attesterId);
     }
 
@@ -466,11 +545,14 @@ contract SolvencyGate is ISolvencyGate, AccessControl {
         if (floor <= current) revert FloorNotRaised(floor, current);
         if (floor > block.timestamp) revert FloorInFuture(floor, block.timestamp);
         attestationFloor[attesterId][account] = floor;
-        // A record resting on a withdrawn attestation lapses now, so the venue's grace period starts now too.
-        AccountState storage st = _accounts[account];
+        // Proofs for the account read floors from now on; a record resting on a withdrawn attestation lapses now,
+        // so the venue's grace period starts now too.
+        AccountState memory st = _unpack(_accounts[account]);
+        st.hasFloor = true;
         if (st.attesterId == attesterId && st.attestedAt < floor && st.validUntil > block.timestamp) {
             st.validUntil = uint40(block.timestamp);
         }
+        _accounts[account] = _pack(st);
         emit AttestationFloorRaised(attesterId, account, floor);
     }
 
@@ -495,9 +577,9 @@ contract SolvencyGate is ISolvencyGate, AccessControl {
             maxPriceAge_ == 0 || maxAttestationAge_ == 0 || maxPriceAge_ > MAX_AGE_LIMIT
                 || maxAttestationAge_ > MAX_AGE_LIMIT || roundGrace_ > maxPriceAge_
         ) revert AgeOutOfRange(maxPriceAge_, maxAttestationAge_, roundGrace_);
-        _config.maxPriceAge = maxPriceAge_;
-        _config.maxAttestationAge = maxAttestationAge_;
-        _config.roundGrace = roundGrace_;
+        _config.maxPriceAge = uint24(maxPriceAge_);
+        _config.maxAttestationAge = uint24(maxAttestationAge_);
+        _config.roundGrace = uint24(roundGrace_);
         emit MaxAgesSet(maxPriceAge_, maxAttestationAge_, roundGrace_);
     }
 }

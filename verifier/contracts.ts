@@ -108,6 +108,8 @@ export async function deploySystem(signer: Signer, cfg: SystemConfig): Promise<S
     admin, await poseidon8.getAddress(), cfg.assets, cfg.markets, cfg.initialRatioBps, cfg.maintenanceRatioBps,
   ]);
   const oracle = await deploy("PriceOracle", signer, [admin, await registry.getAddress(), await poseidon8.getAddress(), await poseidon3.getAddress()]);
+  // The registry tells the oracle of every change of its terms; the oracle publishes nothing until it is wired.
+  await (await registry.getFunction("setOracle")(await oracle.getAddress())).wait();
   await configureOracle(oracle, cfg);
   const gate = await deploy("SolvencyGate", signer, [
     admin, await verifier.getAddress(), await oracle.getAddress(), await poseidon5.getAddress(), cfg.maxPriceAge, cfg.maxAttestationAge, cfg.roundGrace,

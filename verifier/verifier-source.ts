@@ -38,78 +38,37 @@ export function adaptVerifier(source: string, name: string, system: ProofSystem)
 }
 
 
-/** How many leading public signals a partial verifying key folds in: context and attesterBinding. */
-export const PARTIAL_SIGNALS = 2;
-
 /**
- * Adds to snarkjs' Groth16 verifier the split of its linear combination vk_x = IC0 + Σ sᵢ·ICᵢ at the
- * first PARTIAL_SIGNALS signals, which repeat across many proofs (one context per round, one binding per
- * attester):
- *   partialKey(s0, s1)                      = IC0 + s0·IC1 + s1·IC2, computed once and cached by the gate
- *   verifyProofPartial(a, b, c, P, signals)  = snarkjs' verifyProof with vk_x starting from P instead of IC0
- *                                             and skipping the first two multiplications
- * verifyProofPartial is snarkjs' own function, transformed line by line (every edit below must match
- * exactly once, or the build fails), so it runs the same field checks and the same pairing; tests check
- * that both functions agree with snarkjs on accepted, tampered and mismatched proofs. verifyProof itself
- * is left exactly as snarkjs renders it.
+ * Adds to snarkjs' Groth16 verifier one view, verifyingKey(), returning its own constants in the order
+ * InlineGroth16 (contracts/InlineGroth16.sol) copies them at construction: alpha1 (x, y); beta2, gamma2,
+ * delta2 (each x1, x2, y1, y2, as the template stores them for EIP-197); IC0..ICn (x, y). verifyProof and
+ * every constant are left exactly as snarkjs renders them; the gate checks proofs with the copied key, and
+ * tests compare the two on accepted, tampered and mismatched proofs.
  */
-export function addPartialVerification(source: string): string {
-  const start = source.indexOf("    function verifyProof(");
-  const end = source.lastIndexOf("}");
-  if (start < 0 || end < start) throw new Error("the snarkjs groth16 verifier template changed shape (verifyProof not found)");
-  let fn = source.slice(start, source.lastIndexOf("}", end - 1) + 1);
-  const edit = (from: RegExp | string, to: string): void => {
-    const count = typeof from === "string" ? fn.split(from).length - 1 : (fn.match(new RegExp(from.source, "g")) ?? []).length;
-    if (count !== 1) throw new Error(`the snarkjs groth16 verifier template changed shape (${String(from)} found ${count} times)`);
-    fn = fn.replace(from, to);
-  };
-  edit("function verifyProof(uint[2] calldata _pA, uint[2][2] calldata _pB, uint[2] calldata _pC, uint[4] calldata _pubSignals)",
-    "function verifyProofPartial(uint[2] calldata _pA, uint[2][2] calldata _pB, uint[2] calldata _pC, uint[2] calldata _partial, uint[4] calldata _pubSignals)");
-  edit("function checkPairing(pA, pB, pC, pubSignals, pMem) -> isOk {", "function checkPairing(pA, pB, pC, pPartial, pubSignals, pMem) -> isOk {");
-  edit("mstore(_pVk, IC0x)", "mstore(_pVk, calldataload(pPartial))");
-  edit("mstore(add(_pVk, 32), IC0y)", "mstore(add(_pVk, 32), calldataload(add(pPartial, 32)))");
-  edit(/\n\s*g1_mulAccC\(_pVk, IC1x, IC1y, calldataload\(add\(pubSignals, 0\)\)\)/, "");
-  edit(/\n\s*g1_mulAccC\(_pVk, IC2x, IC2y, calldataload\(add\(pubSignals, 32\)\)\)/, "");
-  edit("checkPairing(_pA, _pB, _pC, _pubSignals, pMem)", "checkPairing(_pA, _pB, _pC, _partial, _pubSignals, pMem)");
-  const partialKey = `
-    /// @notice IC0 + s0·IC1 + s1·IC2: the part of vk_x fixed by the first two public signals (context and
-    ///         attester binding), for verifyProofPartial. Reverts on a signal outside the scalar field.
-    function partialKey(uint256 s0, uint256 s1) public view returns (uint256 x, uint256 y) {
-        require(s0 < r && s1 < r, "signal not in the scalar field");
-        uint256[4] memory acc;
-        uint256[3] memory term;
-        bool ok;
-        acc[0] = IC0x;
-        acc[1] = IC0y;
-        term[0] = IC1x;
-        term[1] = IC1y;
-        term[2] = s0;
-        assembly {
-            ok := staticcall(gas(), 7, term, 96, add(acc, 64), 64)
-            ok := and(ok, staticcall(gas(), 6, acc, 128, acc, 64))
-        }
-        require(ok, "precompile failed");
-        term[0] = IC2x;
-        term[1] = IC2y;
-        term[2] = s1;
-        assembly {
-            ok := staticcall(gas(), 7, term, 96, add(acc, 64), 64)
-            ok := and(ok, staticcall(gas(), 6, acc, 128, acc, 64))
-        }
-        require(ok, "precompile failed");
-        return (acc[0], acc[1]);
+export function addVerifyingKey(source: string): string {
+  const names = ["alphax", "alphay", "betax1", "betax2", "betay1", "betay2", "gammax1", "gammax2", "gammay1", "gammay2",
+    "deltax1", "deltax2", "deltay1", "deltay2"];
+  for (const n of names) {
+    if (!new RegExp(`uint256 constant ${n}\\s*=`).test(source)) throw new Error(`the snarkjs groth16 verifier template changed shape (${n} not found)`);
+  }
+  const ics = [...source.matchAll(/uint256 constant (IC\d+)x\s*=/g)].map((m) => m[1]!);
+  if (ics.length === 0 || ics.some((ic, i) => ic !== `IC${i}`)) throw new Error("the snarkjs groth16 verifier template changed shape (IC constants)");
+  const all = [...names, ...ics.flatMap((ic) => [`${ic}x`, `${ic}y`])];
+  const fn = `
+    /// @notice The verifying key above: alpha1 (x, y); beta2, gamma2, delta2 (x1, x2, y1, y2 each, EIP-197 order);
+    ///         IC0..IC${ics.length - 1} (x, y). The solvency gate copies it and checks proofs with it.
+    function verifyingKey() external pure returns (uint256[${all.length}] memory) {
+        return [${all.map((n) => `uint256(${n})`).join(", ")}];
     }
-
-    /// @notice verifyProof with vk_x starting from \`_partial\` = partialKey(_pubSignals[0], _pubSignals[1]); the
-    ///         caller vouches for that equality (the gate computes and caches it itself).
 `;
-  const insertAt = source.lastIndexOf("}", end - 1) + 1;
-  return `${source.slice(0, insertAt)}\n${partialKey}${fn}\n${source.slice(insertAt)}`;
+  const end = source.lastIndexOf("}");
+  if (end < 0) throw new Error("the snarkjs groth16 verifier template changed shape (no closing brace)");
+  return `${source.slice(0, end)}${fn}${source.slice(end)}`;
 }
 
 /** Renders the instance's verifier from a zkey. */
 export async function verifierSource(zkey: string, name: string, system: ProofSystem, logger: Logger = recordingLogger()): Promise<string> {
   const source = await snark.zKey.exportSolidityVerifier(zkey, { [system]: verifierTemplate(system) }, logger);
   const adapted = adaptVerifier(source, name, system);
-  return system === "groth16" ? addPartialVerification(adapted) : adapted;
+  return system === "groth16" ? addVerifyingKey(adapted) : adapted;
 }

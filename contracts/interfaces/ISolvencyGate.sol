@@ -46,16 +46,19 @@ interface ISolvencyGate {
     /// @param validUntil the solvency record is current until this time (0: none)
     /// @param tier ratio tier the last solvency proof met (None after an insolvency proof)
     /// @param insolvent an insolvency proof was accepted and no solvency proof since
+    /// @param hasFloor some attester raised an attestation floor for the account (proofs then check the floor of
+    ///        their attester; accounts without one skip that read)
     struct AccountState {
         uint32 solvencyNonce;
         uint32 insolvencyNonce;
         uint32 round;
         uint32 riskVersion;
-        uint32 attesterId;
+        uint24 attesterId;
         uint40 attestedAt;
         uint40 validUntil;
         Tier tier;
         bool insolvent;
+        bool hasFloor;
     }
 
     /// @notice Verifies a solvency proof for `account` whose stated liability covers the venue's current debt

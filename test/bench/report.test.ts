@@ -24,11 +24,15 @@ function results(over: Partial<BenchResults> = {}): Omit<BenchResults, "targets"
     growth: { provingVsConstraints: null, provingVsAssets: null, formulas: [] },
     proofSystems: [],
     standIn: null,
-    gas: { report: { instance: "Solvency_4x2", universe: { assets: 4, markets: 2 }, actions: [
-      { action: "prove solvency (first proof of the account)", gas: 270_000, note: "" },
-      { action: "prove solvency (later proof)", gas: 250_000, note: "" },
-      { action: "repay", gas: 58_000, note: "" },
-    ] }, seconds: 10, error: null },
+    gas: { report: {
+      compiler: { solc: "0.8.28", optimizer: { enabled: true, runs: 200 }, evmVersion: "cancun" },
+      instances: [{ name: "Solvency_4x2", assets: 4, markets: 2 }, { name: "Solvency_16x4", assets: 16, markets: 4 }],
+      actions: [
+        { action: "prove solvency (first proof of the account)", instance: "Solvency_4x2", gas: 1, note: "" },
+        { action: "prove solvency (first proof of the account)", instance: "Solvency_16x4", gas: 270_000, note: "" },
+        { action: "prove solvency (later proof)", instance: "Solvency_16x4", gas: 250_000, note: "" },
+        { action: "repay", instance: "Solvency_16x4", gas: 58_000, note: "" },
+      ] }, seconds: 10, error: null },
     seconds: 1,
     ...over,
   };
@@ -65,7 +69,8 @@ describe("benchmark report", () => {
     const md = markdown({ ...r, targets: targets(r) });
     expect(md).to.match(/\| `Solvency_4x2` \| 4 × 2 \| 9,729 \|/);
     expect(md).to.match(/\| `Solvency_16x4` \| 16 × 4 \| 15,739 \|/);
-    expect(md).to.include("| repay | 58,000 |  |");
+    expect(md).to.include("| action | Solvency_4x2 | Solvency_16x4 | note |");
+    expect(md).to.include("| repay | — | 58,000 |  |");
     expect(md).to.include("2 × CPU, 8 GiB, Node v22, snarkjs 0.7.6");
   });
 

@@ -1,7 +1,7 @@
 /**
  * Property test of the gate's ordering rules: random sequences of rounds, attestations, floors, claims,
  * nonces and time, each submission judged by a small TypeScript model of what the gate must accept and
- * compared with what it does. The gate under test uses a verifier that accepts every proof, so that a
+ * compared with what it does. The gate under test is SolvencyGateHarness, the gate without its pairing check, so that a
  * sequence costs transactions, not proofs: what is tested is the bookkeeping around the proof (the
  * binding of every signal to real proofs is tested in gate.test.ts and lifecycle.test.ts).
  */
@@ -108,7 +108,7 @@ describe("contracts: the gate's ordering rules against a model (fast-check)", fu
   before(async function () {
     sys = await deployTestSystem();
     const verifier = await deploy("AcceptingVerifier", sys.admin);
-    gate = await deploy("SolvencyGate", sys.admin, [
+    gate = await deploy("SolvencyGateHarness", sys.admin, [
       sys.admin.address, await verifier.getAddress(), await sys.oracle.getAddress(), await sys.poseidon5.getAddress(),
       MAX_PRICE_AGE, MAX_ATTESTATION_AGE, ROUND_GRACE,
     ]);

@@ -7,11 +7,12 @@
  * quorum; and the registered attesters. The verifier's own code and key are compared by the verifier
  * part of the audit (contract.ts), with this deployment's verifier address.
  */
-import { readFileSync, readdirSync, statSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
 import { Contract, id as keccakText, ZeroHash, type JsonRpcProvider } from "ethers";
 import { ROOT } from "../../prover/artifacts.ts";
-import { readSetupInfo, verifierContractName } from "../../prover/setup-info.ts";
+import { readSetupInfo, setupArtifacts, verifierContractName } from "../../prover/setup-info.ts";
+import { solidityKeyOrder, type Groth16VerificationKey } from "../verifying-key.ts";
 import { registryParameters, venueRiskFactors } from "../../prover/venue.ts";
 import { openProvider } from "../chain.ts";
 import { contractAt, loadArtifact } from "../contracts.ts";
@@ -119,6 +120,7 @@ export async function auditDeployment(opts: DeploymentAuditOptions): Promise<Dep
       }
     };
     await part("wiring", "The contracts call each other as the deployment file says (the gate calls this verifier)", () => auditWiring(provider, d, checks));
+    await part("gate-key", "The gate checks proofs with the zkey's verifying key", () => auditGateKey(provider, d, checks));
     await part("risk-parameters", "The registry's risk parameters, commitment and ratios are the venue file's", () => auditParameters(provider, d, result));
     opts.log?.("deployment: reading role holders, reporters and attesters from the chain's events");
     await part("roles", "Role holders of every governed contract are listed", () => auditRoles(provider, d, result));
@@ -172,6 +174,7 @@ async function auditWiring(provider: JsonRpcProvider, d: Deployment, checks: Che
     ["oracle", at("PriceOracle", c.oracle), "poseidon8", c.poseidon8, "poseidon8"],
     ["oracle", at("PriceOracle", c.oracle), "poseidon3", c.poseidon3, "poseidon3"],
     ["registry", at("RiskRegistry", c.registry), "poseidon8", c.poseidon8, "poseidon8"],
+    ["registry", at("RiskRegistry", c.registry), "oracle", c.oracle, "oracle"],
     ["venue", at("MarginVenue", c.venue), "gate", c.gate, "gate"],
     ["venue", at("MarginVenue", c.venue), "collateralToken", c.collateralToken, "collateralToken"],
     ["venue", at("MarginVenue", c.venue), "creditToken", c.creditToken, "creditToken"],
@@ -190,6 +193,24 @@ async function auditWiring(provider: JsonRpcProvider, d: Deployment, checks: Che
   checks.push(check("wiring", "The contracts call each other as the deployment file says (the gate calls this verifier)", wrong.length === 0 ? "pass" : "fail",
     wrong.length === 0 ? `${links.length} links hold: the gate calls the deployment's verifier, oracle, registry and venue; the venue this gate and tokens` : `${wrong.length} links differ from the deployment file`,
     wrong, "critical"));
+}
+
+/** The gate runs the Groth16 check itself with a copy of the key: it must be the setup's key, and the verifier's. */
+async function auditGateKey(provider: JsonRpcProvider, d: Deployment, checks: Check[]): Promise<void> {
+  const gateKey = ((await contractAt("SolvencyGate", d.contracts.gate, provider).getFunction("verifyingKey")()) as bigint[]).map(BigInt);
+  const verifierKey = ((await contractAt(`Groth16Verifier_${d.instance}`, d.contracts.verifier, provider).getFunction("verifyingKey")()) as bigint[]).map(BigInt);
+  const wrong: string[] = [];
+  const compare = (what: string, expected: bigint[]): void => {
+    if (expected.length !== gateKey.length) wrong.push(`${what} has ${expected.length} key words, the gate ${gateKey.length}`);
+    else expected.forEach((v, i) => { if (v !== gateKey[i]) wrong.push(`key word ${i}: gate ${gateKey[i]}, ${what} ${v}`); });
+  };
+  compare("the deployed verifier", verifierKey);
+  const vkeyFile = setupArtifacts(d.instance, "groth16").vkey;
+  const fromSetup = existsSync(vkeyFile);
+  if (fromSetup) compare(displayPath(vkeyFile), solidityKeyOrder(JSON.parse(readFileSync(vkeyFile, "utf8")) as Groth16VerificationKey));
+  checks.push(check("gate-key", "The gate checks proofs with the zkey's verifying key", wrong.length === 0 ? "pass" : "fail",
+    wrong.length === 0 ? `the gate's ${gateKey.length} key words equal the deployed verifier's${fromSetup ? ` and ${displayPath(vkeyFile)}'s` : " (no setup of the instance here to compare with)"}`
+      : `${wrong.length} key words differ`, wrong.slice(0, 8), "critical"));
 }
 
 async function auditParameters(provider: JsonRpcProvider, d: Deployment, result: DeploymentAudit): Promise<void> {
