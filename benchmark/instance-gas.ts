@@ -62,7 +62,8 @@ export async function measureInstanceGas(instance: string, chain: Chain): Promis
     reporters: reporters.map((w) => w.address), quorum: 3,
   });
   for (const [name, c] of Object.entries({ verifier: sys.verifier, RiskRegistry: sys.registry, PriceOracle: sys.oracle, SolvencyGate: sys.gate, MarginVenue: sys.venue })) {
-    record(`deploy ${name === "verifier" ? `Groth16Verifier (${instance})` : name}`, (await c.deploymentTransaction()?.wait()) ?? null);
+    record(`deploy ${name === "verifier" ? "Groth16Verifier" : name}`, (await c.deploymentTransaction()?.wait()) ?? null,
+      name === "verifier" ? "the instance's snarkjs verifier (the gate copies its key)" : undefined);
   }
   const { attesterId, receipt } = await registerAttester(sys.gate, attesterPublicKey(ATTESTER_SECRET));
   record("register attester", receipt, "prime-order check of the key + binding = Poseidon(5) on chain");
@@ -76,7 +77,7 @@ export async function measureInstanceGas(instance: string, chain: Chain): Promis
     return publishRound(sys.oracle, observedAt, reports);
   };
   await publish();
-  record("update risk: one asset", await mined(call(sys.registry, "setAsset", 0, assets[0])), `re-commits ${2 * n + 3 * m} factors; the newest rounds go stale`);
+  record("update risk: one asset", await mined(call(sys.registry, "setAsset", 0, assets[0])), "re-commits 2N + 3M factors; the oracle marks the newest rounds stale");
   record("update risk: all parameters", await mined(call(sys.registry, "setParameters", assets, markets)));
   record("refresh round context (after a risk update)", await mined(call(sys.oracle, "refreshContext")), "re-binds the newest round to the parameters in force");
 
@@ -115,7 +116,7 @@ export async function measureInstanceGas(instance: string, chain: Chain): Promis
 
   await chain.advance(60);
   const round2 = await publish();
-  record("publish price round", round2.receipt, `${n} prices + ${m} marks from 3 reporters' signatures: medians, chain hash + context`);
+  record("publish price round", round2.receipt, "N prices + M marks from 3 reporters' signatures: medians, chain hash + context");
   const t2 = await chain.now();
   const base = { round: round2, p: rich, claim: 1n as const, attestedAt: t2 };
   const renewal = await prove({ ...base, account: alice, nonce: 2n, ratioBps: MAINTENANCE_RATIO_BPS, liability: 0n });

@@ -55,7 +55,7 @@ const instanceName = z.string().superRefine((n, ctx) => {
 export interface VenuePolicy { maxPriceAgeSeconds: number; maxAttestationAgeSeconds: number; roundGraceSeconds: number; gracePeriodSeconds: number; keeperBonusBps: number }
 export const DEFAULT_POLICY: VenuePolicy = { maxPriceAgeSeconds: 3600, maxAttestationAgeSeconds: 86400, roundGraceSeconds: 300, gracePeriodSeconds: 3600, keeperBonusBps: 500 };
 /** The longest a round or an attestation may back a record (SolvencyGate.MAX_AGE_LIMIT). */
-export const MAX_AGE_SECONDS = 365 * 86400;
+export const MAX_AGE_SECONDS = 180 * 86400;
 
 const venueSchema = z
   .strictObject({

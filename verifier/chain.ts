@@ -182,7 +182,14 @@ export function explain(name: string, args: readonly unknown[]): { problem: stri
     case "NotAttesterOperator": return { problem: `${a[1]} is not the operator of attester ${a[0]}`, fix: "sign with the attester's operator key (solvency attester list shows it)" };
     case "FloorNotRaised": return { problem: `the floor ${when(args[0])} is not above the account's current floor ${when(args[1])}`, fix: "give a later --from (or --from now)" };
     case "FloorInFuture": return { problem: `the floor ${a[0]} is after the chain's time ${a[1]}`, fix: "use --from now or an earlier time" };
-    case "AgeOutOfRange": return { problem: `max price age ${a[0]}s, max attestation age ${a[1]}s and round grace ${a[2]}s are out of range`, fix: "give ages from 1s to 365 days and a round grace of at most the max price age" };
+    case "AgeOutOfRange": return { problem: `max price age ${a[0]}s, max attestation age ${a[1]}s and round grace ${a[2]}s are out of range`, fix: "give ages from 1s to 180 days and a round grace of at most the max price age" };
+    case "TooManyAttesters": return { problem: `the gate holds at most ${a[0]} attester ids`, fix: "deploy a new gate; ids are never reused" };
+    case "SignalNotInField": return { problem: `public signal ${a[0]} (${a[1]}) is not an element of the scalar field`, fix: "the gate builds its signals itself: report this deployment as broken" };
+    case "PrecompileFailed": return { problem: "an elliptic-curve precompile failed while the gate combined its verifying key", fix: "run on a chain with the EIP-196/197 precompiles (every EVM chain since Byzantium)" };
+    case "NotWiredToRegistry": return { problem: `the risk registry does not tell this oracle of its changes (its oracle is ${a[0]})`, fix: "governance calls RiskRegistry.setOracle(oracle) once before the first round (solvency deploy does)" };
+    case "NotRegistry": return { problem: `${a[0]} is not the oracle's risk registry`, fix: "only the registry tells the oracle of a change of its terms" };
+    case "OracleAlreadySet": return { problem: `the registry already tells oracle ${a[0]} of its changes`, fix: "the oracle is wired once: deploy a new registry for a new oracle" };
+    case "ZeroOracle": return { problem: "the oracle cannot be the zero address", fix: "give the deployment's oracle address" };
     case "NotStressed": return { problem: `the venue requires the stress tier for this action: account ${a[0]} has no current stress record covering ${a[1]} value units`, fix: "prove the stress tier (StressGate.proveStress) stating at least the debt after the action, then retry" };
     default: return { problem: `the contract refused: ${name}(${a.join(", ")})`, fix: "see the contract's NatSpec for this error" };
   }

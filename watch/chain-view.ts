@@ -150,6 +150,16 @@ export class ChainView {
     return this.send(this.contracts.gate, "proveSolvency", [proof, basis, TIER[tier]], signer);
   }
 
+  /** Whether the gate holds the cached verifying key of this round (under its risk version) and attester. */
+  async keyPrimed(roundId: bigint, attesterId: bigint): Promise<boolean> {
+    const [x] = (await this.f(this.contracts.gate, "partialKeyOf", roundId, attesterId)) as [bigint, bigint];
+    return x !== 0n;
+  }
+
+  primeVerifierKey(roundId: bigint, attesterId: bigint, signer: Signer): Promise<TransactionReceipt> {
+    return this.send(this.contracts.gate, "primeVerifierKey", [roundId, attesterId], signer);
+  }
+
   proveInsolvency(account: string, proof: SolidityProof, basis: Basis, signer: Signer): Promise<TransactionReceipt> {
     return this.send(this.contracts.gate, "proveInsolvency", [account, proof, basis], signer);
   }

@@ -69,6 +69,8 @@ export interface AttesterConfig {
   secret: Uint8Array;
   /** how long each insolvency attestation the watcher signs lasts */
   attestationTtlSeconds: bigint;
+  /** prime the gate's cached verifying key of each new round for this attester (SolvencyGate.primeVerifierKey) */
+  primeKeys: boolean;
   clients: AttesterClient[];
   signer: Signer;
 }

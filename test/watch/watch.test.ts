@@ -36,7 +36,7 @@ describe("solvency watch: institution, attester and keeper over several rounds",
     await (await sys.venue.connect(bob).getFunction("borrow")(BORROW, p.proof, p.basis)).wait();
     roles = {
       institution: { tier: "maintenance", bufferBps: 1000n, renewBeforeSeconds: 3600n, accounts: [await institutionAccount(sys, sys.alice)] },
-      attester: { secret: ATTESTER_SECRET, attestationTtlSeconds: 86400n, clients: [{ account: bob.address, portfolio: POOR }], signer: sys.admin },
+      attester: { secret: ATTESTER_SECRET, attestationTtlSeconds: 86400n, primeKeys: false, clients: [{ account: bob.address, portfolio: POOR }], signer: sys.admin },
       keeper: { accounts: [sys.alice.address, bob.address], signer: sys.keeper },
     };
     watcher = new Watcher({ chain: chainView(sys), engine, roles, instance: INSTANCE, log, pollMs: 100 });
@@ -112,6 +112,18 @@ describe("solvency watch: institution, attester and keeper over several rounds",
     const quiet = await watcher.tick();
     expect(quiet.actions).to.deep.equal([]);
     expect(quiet.alerts).to.deep.equal([]);
+  });
+
+  it("as an attester told to, primes each new round's verifying key once; proofs on it still verify", async () => {
+    const w = new Watcher({ chain: chainView(sys), engine, roles: { ...roles, attester: { ...roles.attester!, primeKeys: true } }, instance: INSTANCE, log: memoryLog(), pollMs: 50 });
+    const roundId = await publish();
+    expect((await sys.gate.getFunction("partialKeyOf")(roundId, sys.attesterId))[0]).to.equal(0n);
+    const t = await w.tick();
+    expect(t.alerts).to.deep.equal([]);
+    expect(t.actions.map((a) => [a.role, a.outcome.split(" ")[0]]).sort()).to.deep.equal([["attester", "primed"], ["institution", "submitted"]]);
+    expect((await sys.gate.getFunction("partialKeyOf")(roundId, sys.attesterId))[0]).to.not.equal(0n);
+    expect((await accepted(sys, roundId)).get(sys.alice.address)).to.deep.equal({ solvency: 1, insolvency: 0 });
+    expect((await w.tick()).actions).to.deep.equal([]);
   });
 
   it("follows new rounds while running and stops cleanly when told to", async () => {
