@@ -11,7 +11,7 @@ interface AuditDocument { ok: boolean; passed: boolean; report: { instances: Ins
 const doc = (r: Run): AuditDocument => JSON.parse(r.stdout) as AuditDocument;
 
 /** The checks the deployment audit adds, which must hold on an honest deployment. */
-const DEPLOYMENT_CHECKS = ["deployed-code", "wiring", "risk-parameters", "policy", "roles", "attesters", "deployment-setup", "deployed"];
+const DEPLOYMENT_CHECKS = ["deployed-code", "wiring", "gate-key", "risk-parameters", "policy", "roles", "attesters", "deployment-setup", "deployed"];
 
 describe("solvency audit --deployment on a local chain", function () {
   let node: RpcNode;
@@ -40,6 +40,7 @@ describe("solvency audit --deployment on a local chain", function () {
     expect(a.incomplete).to.equal(true);
     for (const id of DEPLOYMENT_CHECKS) expect(a.checks.find((c) => c.id === id)?.status, id).to.equal("pass");
     expect(a.checks.find((c) => c.id === "test-tokens")?.status).to.equal("warn");
+    expect(a.checks.find((c) => c.id === "gate-key")!.detail).to.match(/the gate's 24 key words equal the deployed verifier's and .*verification_key\.json's/);
     expect(a.checks.find((c) => c.id === "oracle-quorum")?.status, "three reporters, quorum three").to.equal("pass");
     const dep = a.deployment!;
     expect(dep.contracts.filter((c) => c.matches).map((c) => c.name)).to.include.members(["poseidon3", "poseidon5", "poseidon8", "verifier", "registry", "oracle", "gate", "venue"]);
