@@ -6,6 +6,7 @@ import {IGroth16Verifier} from "./interfaces/IGroth16Verifier.sol";
 import {ILiabilitySource} from "./interfaces/ILiabilitySource.sol";
 import {IPoseidon5} from "./interfaces/IPoseidon.sol";
 import {ISolvencyGate} from "./interfaces/ISolvencyGate.sol";
+import {IBasisErrors} from "./interfaces/IBasisErrors.sol";
 import {BabyJubjub} from "./lib/BabyJubjub.sol";
 import {InlineGroth16, IVerifyingKeySource} from "./InlineGroth16.sol";
 import {ProtocolSpec} from "./generated/ProtocolSpec.sol";
@@ -39,7 +40,7 @@ import {RiskRegistry} from "./RiskRegistry.sol";
 ///         and an attester's part of the verifying key is cached per (round, risk version, attester, revocation
 ///         count), so a proof on a primed pair neither reads the round's context nor the attester's binding;
 ///         floors are read only for accounts that have one; the account's record is one slot, written once.
-contract SolvencyGate is ISolvencyGate, InlineGroth16, AccessControl {
+contract SolvencyGate is ISolvencyGate, IBasisErrors, InlineGroth16, AccessControl {
     bytes32 public constant GOVERNOR_ROLE = keccak256("GOVERNOR_ROLE");
 
     /// @notice The longest a price round or an attestation may back a record (the ages are kept in 24 bits);
@@ -64,34 +65,16 @@ contract SolvencyGate is ISolvencyGate, InlineGroth16, AccessControl {
         uint24 revocations;
     }
 
-    error WrongChain(uint256 deployedOn, uint256 chainId);
-    error UnknownRound(uint256 roundId);
-    error StaleRound(uint256 roundId, uint256 publishedAt, uint256 maxPriceAge);
-    error RoundSuperseded(uint256 roundId, uint256 supersededAt, uint256 roundGrace);
-    error StaleRiskParameters(uint256 roundId, uint256 roundRiskVersion, uint256 currentRiskVersion);
-    error RoundOlderThanRecorded(uint256 roundId, uint256 recordedRound);
-    error UnknownAttester(uint256 attesterId);
     error AttesterIsRevoked(uint256 attesterId);
     error InvalidAttesterKey(uint256 ax, uint256 ay);
     error AttesterKeyRegistered(uint256 attesterId);
     error NotAttesterOperator(uint256 attesterId, address caller);
     error FloorNotRaised(uint256 floor, uint256 currentFloor);
     error FloorInFuture(uint256 floor, uint256 now);
-    error AttestationFromFuture(uint256 attestedAt, uint256 now);
-    error AttestationTooOld(uint256 attestedAt, uint256 maxAttestationAge);
-    error AttestationExpired(uint256 expiresAt, uint256 now);
-    error ExpiryOutOfRange(uint256 expiresAt);
-    error AttestationBelowFloor(uint256 attestedAt, uint256 floor);
-    error AttestationOlderThanRecorded(uint256 attestedAt, uint256 recordedAttestedAt);
     error InsolvencyNeedsNewerAttestation(uint256 attestedAt, uint256 insolvencyAttestedAt);
-    error NonceNotNext(uint256 nonce, uint256 expected);
-    error LiabilityOutOfRange(uint256 liability);
-    error LiabilityBelowDebt(uint256 liability, uint256 debt);
     error LiabilityAboveDebt(uint256 liability, uint256 debt);
     error InvalidTier(Tier tier);
-    error InvalidProof();
     error NotVenue(address caller);
-    error VenueNotSet();
     error VenueAlreadySet(address venue);
     error AgeOutOfRange(uint256 maxPriceAge, uint256 maxAttestationAge, uint256 roundGrace);
     error TooManyAttesters(uint256 max);

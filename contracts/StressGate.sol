@@ -5,6 +5,7 @@ import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
 import {IGroth16Verifier} from "./interfaces/IGroth16Verifier.sol";
 import {ILiabilitySource} from "./interfaces/ILiabilitySource.sol";
 import {IPoseidon8} from "./interfaces/IPoseidon.sol";
+import {IBasisErrors} from "./interfaces/IBasisErrors.sol";
 import {ISolvencyGate} from "./interfaces/ISolvencyGate.sol";
 import {IStressGate} from "./interfaces/IStressGate.sol";
 import {ChainHash} from "./lib/ChainHash.sol";
@@ -26,7 +27,7 @@ import {SolvencyGate} from "./SolvencyGate.sol";
 ///         The scenario commitment is computed here from the multipliers governance sets:
 ///           chainHash(TAG_SCENARIOS, multipliers packed 16 to an element, 15 bits each), as circuits/scenario.circom.
 ///         A record lapses with its round, its attestation, a new scenario set or new risk parameters.
-contract StressGate is IStressGate, AccessControl {
+contract StressGate is IStressGate, IBasisErrors, AccessControl {
     bytes32 public constant GOVERNOR_ROLE = keccak256("GOVERNOR_ROLE");
 
     /// @dev One account's stress record, in two slots.
@@ -41,27 +42,9 @@ contract StressGate is IStressGate, AccessControl {
         uint128 liability;
     }
 
-    error WrongChain(uint256 deployedOn, uint256 chainId);
     error WrongShape(uint256 scenarios, uint256 slots, uint256 expectedScenarios, uint256 expectedSlots);
     error MultiplierOutOfRange(uint256 scenario, uint256 slot, uint256 multiplierBps);
     error StressRatioOutOfRange(uint256 ratioBps);
-    error UnknownRound(uint256 roundId);
-    error StaleRound(uint256 roundId, uint256 publishedAt, uint256 maxPriceAge);
-    error RoundSuperseded(uint256 roundId, uint256 supersededAt, uint256 roundGrace);
-    error StaleRiskParameters(uint256 roundId, uint256 roundRiskVersion, uint256 currentRiskVersion);
-    error RoundOlderThanRecorded(uint256 roundId, uint256 recordedRound);
-    error UnknownAttester(uint256 attesterId);
-    error AttestationFromFuture(uint256 attestedAt, uint256 now);
-    error AttestationTooOld(uint256 attestedAt, uint256 maxAttestationAge);
-    error AttestationExpired(uint256 expiresAt, uint256 now);
-    error ExpiryOutOfRange(uint256 expiresAt);
-    error AttestationBelowFloor(uint256 attestedAt, uint256 floor);
-    error AttestationOlderThanRecorded(uint256 attestedAt, uint256 recordedAttestedAt);
-    error NonceNotNext(uint256 nonce, uint256 expected);
-    error LiabilityOutOfRange(uint256 liability);
-    error LiabilityBelowDebt(uint256 liability, uint256 debt);
-    error InvalidProof();
-    error VenueNotSet();
 
     /// @notice Governance set a new scenario set: records resting on earlier sets lapse.
     event ScenariosSet(uint64 indexed version, uint256 commitment, uint256 scenarioCount);
@@ -214,25 +197,24 @@ contract StressGate is IStressGate, AccessControl {
     }
 
     /// @dev As SolvencyGate: the round exists, is fresh, is the newest or within the grace after it was superseded,
-    ///      is not older than the account's stress record, and was published under the risk parameters in force.
+    ///      is not older than the account's stress record, and binds the risk parameters in force (its terms slot).
     function _checkRound(uint256 roundId, uint256 recordedRound)
         private
         view
         returns (uint256 context, uint256 publishedAt, uint64 riskVersion)
     {
-        uint40 timestamp;
-        uint40 supersededAt;
-        uint64 roundRiskVersion;
-        (context, timestamp, supersededAt, roundRiskVersion) = oracle.round(roundId);
-        publishedAt = timestamp;
+        PriceOracle.RoundTerms memory t = oracle.roundTerms(roundId);
+        publishedAt = t.timestamp;
         if (publishedAt == 0) revert UnknownRound(roundId);
         uint256 maxPriceAge = gate.maxPriceAge();
         if (block.timestamp > publishedAt + maxPriceAge) revert StaleRound(roundId, publishedAt, maxPriceAge);
         uint256 grace = gate.roundGrace();
-        if (supersededAt != 0 && block.timestamp > uint256(supersededAt) + grace) revert RoundSuperseded(roundId, supersededAt, grace);
+        if (t.supersededAt != 0 && block.timestamp > uint256(t.supersededAt) + grace) revert RoundSuperseded(roundId, t.supersededAt, grace);
         if (roundId < recordedRound) revert RoundOlderThanRecorded(roundId, recordedRound);
-        riskVersion = registry.version();
-        if (roundRiskVersion != riskVersion) revert StaleRiskParameters(roundId, roundRiskVersion, riskVersion);
+        riskVersion = t.riskVersion;
+        // The oracle marks a round stale in the transaction that changes the registry's terms.
+        if (t.riskStale) revert StaleRiskParameters(roundId, riskVersion, registry.version());
+        context = oracle.roundContext(roundId);
     }
 
     /// @dev As SolvencyGate: current, signed expiry in range and in the future, above the attester's floor for the
