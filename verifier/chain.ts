@@ -536,6 +536,28 @@ export class Chain {
     return { receipt, floor: f, previous };
   }
 
+  /**
+   * Caches the gate's verifying key of a round (the newest when omitted) and an attester, so that later proofs on
+   * the pair pay two scalar products instead of four. Anyone may; nothing is sent when it is cached already.
+   */
+  async primeVerifierKey(attesterId: bigint, roundId: bigint | undefined, signer: Signer): Promise<{ roundId: bigint; receipt: TransactionReceipt | null }> {
+    const where = "solvency gate: primeVerifierKey";
+    const g = (n: string, ...a: unknown[]) => this.call("solvency gate", () => this.gate.getFunction(n)(...a));
+    const refuse = (name: string, ...args: unknown[]): never => {
+      const x = explain(name, args);
+      throw new ChainFailure(x.problem, where, x.fix);
+    };
+    const id = roundId ?? ((await this.call("price oracle", () => this.oracle.getFunction("lastRoundId")())) as bigint);
+    if (id === 0n) refuse("NoRound");
+    const [, timestamp] = (await this.call("price oracle", () => this.oracle.getFunction("round")(id))) as [bigint, bigint, bigint, bigint];
+    if (timestamp === 0n) refuse("UnknownRound", id);
+    const status = Number(await g("attesterStatus", attesterId));
+    if (status !== 1) refuse(status === 0 ? "UnknownAttester" : "AttesterIsRevoked", attesterId);
+    const [x] = (await g("partialKeyOf", id, attesterId)) as [bigint, bigint];
+    if (x !== 0n) return { roundId: id, receipt: null };
+    return { roundId: id, receipt: await this.send(where, this.gate, "primeVerifierKey", [id, attesterId], signer) };
+  }
+
   /** The oracle's reporters, quorums and maximum observation age. */
   async oracleSettings(): Promise<{ reporters: string[]; quorum: number; largeMoveQuorum: number; maxObservationAge: bigint }> {
     return this.call("price oracle", async () => {

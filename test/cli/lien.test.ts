@@ -64,6 +64,20 @@ describe("solvency CLI: attestation liens and the preflight", function () {
     expect(text.stdout).to.match(/attester 1: active, operator 0xf39F/);
   });
 
+  it("primes the newest round's verifying key for an attester once, and refuses an unknown one in one line", async () => {
+    const r = await run(["attester", "prime", "--attester-id", "1", "--json"], as("keeper"));
+    expectSuccess(r);
+    const doc = json<{ roundId: string; primed: boolean; transaction: string | null; gas: string | null }>(r);
+    expect(doc.roundId).to.equal("1");
+    expect(doc.primed).to.equal(true);
+    expect(Number(doc.gas)).to.be.greaterThan(50_000);
+    const again = await run(["attester", "prime", "--attester-id", "1"], as("keeper"));
+    expectSuccess(again);
+    expect(again.stdout).to.match(/round 1 for attester 1 is cached already: nothing sent/);
+    expectFailure(await run(["attester", "prime", "--attester-id", "7"], as("keeper")), 3, /attester 7 is not registered on this gate — solvency gate: primeVerifierKey — /);
+    expectFailure(await run(["attester", "prime", "--attester-id", "1", "--round", "9"], as("keeper")), 3, /price round 9 was never published on this chain/);
+  });
+
   it("refuses before proving a nonce other than the account's next one", async () => {
     expectFailure(await prove("skip.json", "--nonce", "5"), 3, /nonce 5 is not the account's next nonce 1 — preflight: round 1 on chain — prove again with --nonce 1/);
     expect(existsSync(path.join(dir, "skip.json"))).to.equal(false);
