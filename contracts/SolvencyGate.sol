@@ -19,10 +19,9 @@ import {RiskRegistry} from "./RiskRegistry.sol";
 ///           context          the oracle's stored context of the round (fresh, under the parameters in force)
 ///           attesterBinding  computed at registration from the key, this chain and this gate
 ///           statement        packs the account (the caller, or the named account), nonce, attestation time,
-///                            the registry's ratio for the tier and the claim
-///           publicLiability  the venue's debt for the account (plus credit drawn in the same transaction)
-///           terms            the liability the proof states (checked against the venue's debt as an inequality)
-///                            and the attestation's signed expiry
+///                            the registry's ratio in force for the tier (carried by the round's terms) and the claim
+///           terms            the liability the proof states (checked against the venue's debt plus credit drawn
+///                            in the same transaction, as an inequality) and the attestation's signed expiry
 ///         so a proof is usable only by its account, on this chain and gate, for its round, parameters,
 ///         attestation and ratio, and once (its nonce). Nothing is keyed on proof bytes: Groth16 proofs are
 ///         malleable, the statement's nonce is what makes a proof single-use.
