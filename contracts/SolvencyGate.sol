@@ -8,6 +8,7 @@ import {IPoseidon5} from "./interfaces/IPoseidon.sol";
 import {ISolvencyGate} from "./interfaces/ISolvencyGate.sol";
 import {IBasisErrors} from "./interfaces/IBasisErrors.sol";
 import {BabyJubjub} from "./lib/BabyJubjub.sol";
+import {RoundRules} from "./lib/RoundRules.sol";
 import {InlineGroth16, IVerifyingKeySource} from "./InlineGroth16.sol";
 import {ProtocolSpec} from "./generated/ProtocolSpec.sol";
 import {PriceOracle} from "./PriceOracle.sol";
@@ -329,25 +330,16 @@ contract SolvencyGate is ISolvencyGate, IBasisErrors, InlineGroth16, AccessContr
             | (ratioBps << ProtocolSpec.STATEMENT_RATIO_BPS_OFFSET) | (claim << ProtocolSpec.STATEMENT_CLAIM_OFFSET);
     }
 
-    /// @dev The round exists, is fresh, is the newest (or the previous one within the grace), is not older than
-    ///      the account's record and binds the parameters in force (the oracle marks a round stale in the
-    ///      transaction that changes them). Returns its time, its risk version and the ratio in force for the tier,
-    ///      all from the round's one terms slot.
+    /// @dev The round a proof may rest on (RoundRules). Returns its time, its risk version and the ratio in force
+    ///      for the tier, all from the round's one terms slot.
     function _checkRound(uint256 roundId, uint256 recordedRound, Config memory cfg, Tier tier)
         private
         view
         returns (uint256 publishedAt, uint64 riskVersion, uint256 ratioBps)
     {
-        PriceOracle.RoundTerms memory t = oracle.roundTerms(roundId);
+        PriceOracle.RoundTerms memory t = RoundRules.usable(oracle, registry, roundId, recordedRound, cfg.maxPriceAge, cfg.roundGrace);
         publishedAt = t.timestamp;
-        if (publishedAt == 0) revert UnknownRound(roundId);
-        if (block.timestamp > publishedAt + cfg.maxPriceAge) revert StaleRound(roundId, publishedAt, cfg.maxPriceAge);
-        if (t.supersededAt != 0 && block.timestamp > uint256(t.supersededAt) + cfg.roundGrace) {
-            revert RoundSuperseded(roundId, t.supersededAt, cfg.roundGrace);
-        }
-        if (roundId < recordedRound) revert RoundOlderThanRecorded(roundId, recordedRound);
         riskVersion = t.riskVersion;
-        if (t.riskStale) revert StaleRiskParameters(roundId, riskVersion, registry.version());
         ratioBps = tier == Tier.Initial ? t.initialRatioBps : t.maintenanceRatioBps;
     }
 

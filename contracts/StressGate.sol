@@ -9,6 +9,7 @@ import {IBasisErrors} from "./interfaces/IBasisErrors.sol";
 import {ISolvencyGate} from "./interfaces/ISolvencyGate.sol";
 import {IStressGate} from "./interfaces/IStressGate.sol";
 import {ChainHash} from "./lib/ChainHash.sol";
+import {RoundRules} from "./lib/RoundRules.sol";
 import {ProtocolSpec} from "./generated/ProtocolSpec.sol";
 import {PriceOracle} from "./PriceOracle.sol";
 import {RiskRegistry} from "./RiskRegistry.sol";
@@ -196,24 +197,16 @@ contract StressGate is IStressGate, IBasisErrors, AccessControl {
         emit StressProven(account, b.roundId, b.attesterId, version_, stressRatioBps, b.nonce, b.attestedAt, b.liability, validUntil);
     }
 
-    /// @dev As SolvencyGate: the round exists, is fresh, is the newest or within the grace after it was superseded,
-    ///      is not older than the account's stress record, and binds the risk parameters in force (its terms slot).
+    /// @dev As SolvencyGate: the round a proof may rest on (RoundRules), not older than the account's stress record.
     function _checkRound(uint256 roundId, uint256 recordedRound)
         private
         view
         returns (uint256 context, uint256 publishedAt, uint64 riskVersion)
     {
-        PriceOracle.RoundTerms memory t = oracle.roundTerms(roundId);
+        PriceOracle.RoundTerms memory t =
+            RoundRules.usable(oracle, registry, roundId, recordedRound, gate.maxPriceAge(), gate.roundGrace());
         publishedAt = t.timestamp;
-        if (publishedAt == 0) revert UnknownRound(roundId);
-        uint256 maxPriceAge = gate.maxPriceAge();
-        if (block.timestamp > publishedAt + maxPriceAge) revert StaleRound(roundId, publishedAt, maxPriceAge);
-        uint256 grace = gate.roundGrace();
-        if (t.supersededAt != 0 && block.timestamp > uint256(t.supersededAt) + grace) revert RoundSuperseded(roundId, t.supersededAt, grace);
-        if (roundId < recordedRound) revert RoundOlderThanRecorded(roundId, recordedRound);
         riskVersion = t.riskVersion;
-        // The oracle marks a round stale in the transaction that changes the registry's terms.
-        if (t.riskStale) revert StaleRiskParameters(roundId, riskVersion, registry.version());
         context = oracle.roundContext(roundId);
     }
 
